@@ -1,0 +1,225 @@
+"""The demo agency: people in every role, two teams, four practitioners and coded sessions.
+
+Everything is created through the same services the web pages use, so the demo exercises the
+real rules. Seeding is idempotent: if the demo agency exists, nothing changes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Agency, Role, User
+from accounts.services import agency_create, practitioner_save, team_create, user_create_or_update
+from coding.models import Code, CodingKind, CodingScheme, GlobalScale
+from coding.services.codings import (
+    coding_create,
+    coding_submit,
+    global_rating_set,
+    utterance_code_set,
+)
+from transcripts.models import SourceFormat, SpeakerRole, Transcript
+from transcripts.parsers.base import Turn
+from transcripts.services import transcript_create
+from workflow.models import Assignment
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_SLUG = "demo"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("admin", Role.ADMIN, "Alex", "Morgan"),
+    DemoLogin("supervisor", Role.SUPERVISOR, "Sofia", "Lindqvist"),
+    DemoLogin("ana", Role.CODER, "Ana", "Castillo"),
+    DemoLogin("ben", Role.CODER, "Ben", "Adeyemi"),
+    DemoLogin("researcher", Role.RESEARCHER, "Rita", "Hoffmann"),
+    DemoLogin("dana", Role.PRACTITIONER, "Dana", "Reyes"),
+]
+
+TEAMS = {
+    "Outpatient": ["Dana Reyes", "Sam Okafor"],
+    "Community outreach": ["Priya Natarajan", "Lee Whitman"],
+}
+
+# Which dialogues get which codings: ana codes most, ben double-codes a sample, one coding
+# is left in progress and a few sessions wait for a coder.
+ANA_SUBMITTED = 10
+BEN_DOUBLE = 6
+
+
+def demo_dialogues() -> list[dict]:
+    dialogues = [
+        json.loads(path.read_text(encoding="utf-8")) for path in sorted(DEMO_DIR.glob("*.json"))
+    ]
+    return sorted(dialogues, key=lambda d: (d["session_date"], d["slug"]))
+
+
+def _turns_and_roles(dialogue: dict) -> tuple[list[Turn], dict[str, str]]:
+    practitioner_labels = {t["speaker"] for t in dialogue["turns"] if "codes" in t}
+    roles = {
+        t["speaker"]: SpeakerRole.PRACTITIONER
+        if t["speaker"] in practitioner_labels
+        else SpeakerRole.CLIENT
+        for t in dialogue["turns"]
+    }
+    turns = [
+        Turn(speaker=t["speaker"], text=t["text"], start=t.get("start"), end=t.get("end"))
+        for t in dialogue["turns"]
+    ]
+    return turns, roles
+
+
+def _second_opinion(codes: list[str], rng: random.Random) -> list[str]:
+    """A second coder who mostly agrees: now and then the other reflection type, a missed
+    code or an extra question, always within the MITI rules."""
+    result = list(codes)
+    swap = {"SR": "CR", "CR": "SR", "Persuade": "Persuade with", "Persuade with": "Persuade"}
+    for index, code in enumerate(result):
+        if code in swap and rng.random() < 0.25:
+            result[index] = swap[code]
+    if result and rng.random() < 0.12:
+        result.pop(rng.randrange(len(result)))
+    if "Q" not in result and rng.random() < 0.08:
+        result.append("Q")
+    return result
+
+
+def _code_session(
+    *,
+    transcript: Transcript,
+    dialogue: dict,
+    coder: User,
+    kind: str,
+    scheme: CodingScheme,
+    assigned_by: User,
+    rng: random.Random | None,
+    submit: bool,
+) -> None:
+    coding = coding_create(transcript=transcript, scheme=scheme, coder=coder, kind=kind)
+    Assignment.objects.create(
+        agency=transcript.agency,
+        transcript=transcript,
+        coder=coder,
+        scheme=scheme,
+        kind=kind,
+        coding=coding,
+        assigned_by=assigned_by,
+    )
+    codes = {
+        code.abbreviation: code
+        for code in Code.objects.filter(scheme=scheme).select_related("dimension")
+    }
+    utterances = list(transcript.utterances.in_order())
+    limit = len(utterances) if submit else len(utterances) // 2
+    for utterance, turn in zip(utterances[:limit], dialogue["turns"], strict=False):
+        if "codes" not in turn:
+            continue
+        wanted = turn["codes"]
+        if rng is not None:
+            wanted = _second_opinion(wanted, rng)
+        for abbreviation in wanted:
+            utterance_code_set(coding=coding, utterance=utterance, code=codes[abbreviation])
+    if not submit:
+        return
+    for scale in GlobalScale.objects.filter(scheme=scheme):
+        value = dialogue["globals"][scale.slug]
+        if rng is not None:
+            value = min(scale.max_value, max(scale.min_value, value + rng.choice([-1, 0, 0, 1])))
+        global_rating_set(coding=coding, scale=scale, value=value)
+    coding_submit(coding=coding, actor=coder)
+
+
+@transaction.atomic
+def demo_seed() -> Agency | None:
+    """Create the demo agency; returns None (and changes nothing) if it already exists."""
+    if Agency.objects.filter(slug=DEMO_SLUG).exists():
+        return None
+    agency = agency_create(slug=DEMO_SLUG, name="Riverside Community Health (demo)")
+    users = {
+        login.username: user_create_or_update(
+            username=login.username,
+            agency=agency,
+            role=login.role,
+            email=f"{login.username}@example.org",
+            first_name=login.first_name,
+            last_name=login.last_name,
+            password=DEMO_PASSWORD,
+        )
+        for login in DEMO_LOGINS
+    }
+    practitioners = {}
+    for team_name, names in TEAMS.items():
+        team = team_create(agency=agency, name=team_name)
+        for name in names:
+            practitioners[name] = practitioner_save(
+                agency=agency,
+                display_name=name,
+                team=team,
+                user=users["dana"] if name == "Dana Reyes" else None,
+            )
+    scheme = CodingScheme.objects.get(slug=settings.MI_DEFAULT_SCHEME)
+    supervisor = users["supervisor"]
+    dialogues = demo_dialogues()
+    for index, dialogue in enumerate(dialogues):
+        turns, roles = _turns_and_roles(dialogue)
+        transcript = transcript_create(
+            agency=agency,
+            practitioner=practitioners[dialogue["practitioner"]],
+            turns=turns,
+            speaker_roles=roles,
+            title=dialogue["title"],
+            session_date=datetime.date.fromisoformat(dialogue["session_date"]),
+            target_change=dialogue["target_change"],
+            client_pseudonym=dialogue["client_pseudonym"],
+            source_filename=f"{dialogue['slug']}.json",
+            source_format=SourceFormat.JSON,
+            actor=supervisor,
+        )
+        common = {
+            "transcript": transcript,
+            "dialogue": dialogue,
+            "scheme": scheme,
+            "assigned_by": supervisor,
+        }
+        if index < ANA_SUBMITTED:
+            _code_session(
+                coder=users["ana"], kind=CodingKind.PRIMARY, rng=None, submit=True, **common
+            )
+        elif index == ANA_SUBMITTED:
+            _code_session(
+                coder=users["ana"], kind=CodingKind.PRIMARY, rng=None, submit=False, **common
+            )
+        else:
+            Assignment.objects.create(
+                agency=agency,
+                transcript=transcript,
+                coder=users["ben"],
+                scheme=scheme,
+                assigned_by=supervisor,
+                due_date=datetime.date.fromisoformat(dialogue["session_date"])
+                + datetime.timedelta(days=14),
+            )
+        if index < BEN_DOUBLE:
+            _code_session(
+                coder=users["ben"],
+                kind=CodingKind.DOUBLE,
+                rng=random.Random(f"demo-{dialogue['slug']}"),
+                submit=True,
+                **common,
+            )
+    return agency

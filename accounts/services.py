@@ -1,0 +1,231 @@
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from accounts.access import forget_roles
+from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, Team, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    agency: Agency | None = None,
+    target: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event. ``target`` names the object acted on."""
+    return AuditEvent.objects.create(
+        agency=agency,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        details=details or {},
+    )
+
+
+def agency_create(*, slug: str, name: str, actor: User | None = None) -> Agency:
+    if Agency.objects.filter(slug=slug).exists():
+        raise ValidationError(f"an agency with slug {slug!r} already exists")
+    with transaction.atomic():
+        agency = Agency.objects.create(slug=slug, name=name)
+        audit_record(actor=actor, action="agency.create", agency=agency, target=agency)
+    return agency
+
+
+def user_create_or_update(
+    *,
+    username: str,
+    agency: Agency,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    actor: User | None = None,
+) -> User:
+    """Create the user if new and give them ``role`` in ``agency``.
+
+    An existing user keeps their password unless a new one is given; their role in this
+    agency is set to ``role`` (one role per agency), other agencies are untouched.
+    """
+    if role not in Role.values:
+        raise ValidationError(f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"email": email, "first_name": first_name, "last_name": last_name},
+        )
+        if created:
+            if password:
+                user.set_password(password)
+            else:
+                user.set_unusable_password()
+            user.save()
+        else:
+            changed = False
+            if email and user.email != email:
+                user.email = email
+                changed = True
+            if password:
+                user.set_password(password)
+                changed = True
+            if changed:
+                user.save()
+        membership_set(user=user, agency=agency, role=role, actor=actor)
+    return user
+
+
+def membership_set(
+    *, user: User, agency: Agency, role: str, actor: User | None = None
+) -> Membership:
+    if role not in Role.values:
+        raise ValidationError(f"unknown role {role!r}")
+    with transaction.atomic():
+        membership, created = Membership.objects.update_or_create(
+            user=user, agency=agency, defaults={"role": role}
+        )
+        audit_record(
+            actor=actor,
+            action="membership.create" if created else "membership.update",
+            agency=agency,
+            target=membership,
+            details={"username": user.username, "role": role},
+        )
+    forget_roles(user)
+    return membership
+
+
+def membership_remove(*, membership: Membership, actor: User | None = None) -> None:
+    remaining_admins = Membership.objects.filter(agency=membership.agency, role=Role.ADMIN).exclude(
+        pk=membership.pk
+    )
+    if membership.role == Role.ADMIN and not remaining_admins.exists():
+        raise ValidationError("an agency needs at least one admin")
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="membership.remove",
+            agency=membership.agency,
+            target=membership,
+            details={"username": membership.user.username, "role": membership.role},
+        )
+        membership.delete()
+    forget_roles(membership.user)
+
+
+def team_create(*, agency: Agency, name: str, actor: User | None = None) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationError("a team needs a name")
+    if Team.objects.filter(agency=agency, name=name).exists():
+        raise ValidationError(f"team {name!r} already exists")
+    with transaction.atomic():
+        team = Team.objects.create(agency=agency, name=name)
+        audit_record(actor=actor, action="team.create", agency=agency, target=team)
+    return team
+
+
+def team_rename(*, team: Team, name: str, actor: User | None = None) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationError("a team needs a name")
+    if Team.objects.filter(agency=team.agency, name=name).exclude(pk=team.pk).exists():
+        raise ValidationError(f"team {name!r} already exists")
+    with transaction.atomic():
+        old = team.name
+        team.name = name
+        team.save(update_fields=["name"])
+        audit_record(
+            actor=actor,
+            action="team.rename",
+            agency=team.agency,
+            target=team,
+            details={"from": old},
+        )
+    return team
+
+
+def team_delete(*, team: Team, actor: User | None = None) -> None:
+    with transaction.atomic():
+        audit_record(actor=actor, action="team.delete", agency=team.agency, target=team)
+        team.delete()
+
+
+def practitioner_save(
+    *,
+    agency: Agency,
+    display_name: str,
+    team: Team | None = None,
+    user: User | None = None,
+    active: bool = True,
+    practitioner: Practitioner | None = None,
+    actor: User | None = None,
+) -> Practitioner:
+    """Create a practitioner, or update ``practitioner`` when given."""
+    display_name = display_name.strip()
+    if not display_name:
+        raise ValidationError("a practitioner needs a display name")
+    if team is not None and team.agency_id != agency.pk:
+        raise ValidationError("the team belongs to another agency")
+    if user is not None and not Membership.objects.filter(user=user, agency=agency).exists():
+        raise ValidationError(f"user {user.username!r} is not a member of {agency.slug}")
+    clash = Practitioner.objects.filter(agency=agency, display_name=display_name)
+    if practitioner is not None:
+        clash = clash.exclude(pk=practitioner.pk)
+    if clash.exists():
+        raise ValidationError(f"a practitioner named {display_name!r} already exists")
+    linked = Practitioner.objects.filter(agency=agency, user=user) if user else None
+    if linked is not None and practitioner is not None:
+        linked = linked.exclude(pk=practitioner.pk)
+    if linked is not None and linked.exists():
+        raise ValidationError(f"user {user.username!r} is already linked to a practitioner")
+    with transaction.atomic():
+        created = practitioner is None
+        if created:
+            practitioner = Practitioner(agency=agency)
+        practitioner.display_name = display_name
+        practitioner.team = team
+        practitioner.user = user
+        practitioner.active = active
+        practitioner.save()
+        audit_record(
+            actor=actor,
+            action="practitioner.create" if created else "practitioner.update",
+            agency=agency,
+            target=practitioner,
+        )
+    return practitioner
+
+
+def agency_settings_update(
+    *,
+    agency: Agency,
+    name: str,
+    coders_see_others_after_submission: bool,
+    calibration_pass_kappa: float,
+    actor: User | None = None,
+) -> Agency:
+    before = {
+        "name": agency.name,
+        "coders_see_others_after_submission": agency.coders_see_others_after_submission,
+        "calibration_pass_kappa": agency.calibration_pass_kappa,
+    }
+    with transaction.atomic():
+        agency.name = name
+        agency.coders_see_others_after_submission = coders_see_others_after_submission
+        agency.calibration_pass_kappa = calibration_pass_kappa
+        agency.save(
+            update_fields=["name", "coders_see_others_after_submission", "calibration_pass_kappa"]
+        )
+        audit_record(
+            actor=actor,
+            action="agency.settings",
+            agency=agency,
+            target=agency,
+            details={"before": before},
+        )
+    return agency

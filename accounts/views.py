@@ -1,0 +1,252 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    Cap,
+    agencies_for,
+    current_agency,
+    get_object_or_404_in,
+    require,
+)
+from accounts.forms import (
+    AgencySettingsForm,
+    MemberAddForm,
+    MembershipRoleForm,
+    PractitionerForm,
+    TeamForm,
+)
+from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team
+from accounts.services import (
+    agency_settings_update,
+    membership_remove,
+    membership_set,
+    practitioner_save,
+    team_create,
+    team_delete,
+    team_rename,
+    user_create_or_update,
+)
+from mi_coding.commands import validation_message
+from mi_coding.pagination import paginate
+
+
+def _agency_for(request: HttpRequest, cap: Cap) -> Agency:
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    require(request.user, agency.pk, cap)
+    return agency
+
+
+@require_POST
+def agency_switch(request: HttpRequest) -> HttpResponse:
+    agency = get_object_or_404_in(agencies_for(request.user), request.POST.get("agency"))
+    request.session["agency_id"] = agency.pk
+    messages.info(request, f"You are now working in {agency.name}.")
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("home")
+    return redirect(target)
+
+
+def agency_overview(request: HttpRequest) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    form = AgencySettingsForm(request.POST or None, initial=AgencySettingsForm.initial_for(agency))
+    if request.method == "POST" and form.is_valid():
+        agency_settings_update(agency=agency, actor=request.user, **form.cleaned_data)
+        messages.success(request, "Agency settings saved.")
+        return redirect("accounts:agency")
+    return render(
+        request,
+        "accounts/agency.html",
+        {
+            "agency": agency,
+            "form": form,
+            "member_count": Membership.objects.filter(agency=agency).count(),
+            "team_count": Team.objects.filter(agency=agency).count(),
+            "practitioner_count": Practitioner.objects.filter(agency=agency).count(),
+        },
+    )
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    form = MemberAddForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = user_create_or_update(
+                username=data["username"],
+                agency=agency,
+                role=data["role"],
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                password=data["password"] or None,
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            messages.success(request, f"{user.username} is now a member.")
+            return redirect("accounts:members")
+    memberships = (
+        Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
+    )
+    return render(
+        request,
+        "accounts/members.html",
+        {"agency": agency, "form": form, "page": paginate(request, memberships)},
+    )
+
+
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    membership = get_object_or_404_in(
+        Membership.objects.filter(agency=agency).select_related("user"), pk
+    )
+    form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
+    if request.method == "POST" and form.is_valid():
+        new_role = form.cleaned_data["role"]
+        if membership.user_id == request.user.pk and new_role != membership.role:
+            form.add_error("role", "You cannot change your own role.")
+        else:
+            membership_set(user=membership.user, agency=agency, role=new_role, actor=request.user)
+            messages.success(request, f"{membership.user.username} is now {new_role}.")
+            return redirect("accounts:members")
+    return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
+
+
+def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    membership = get_object_or_404_in(
+        Membership.objects.filter(agency=agency).select_related("user"), pk
+    )
+    if request.method == "POST":
+        if membership.user_id == request.user.pk:
+            messages.error(request, "You cannot remove yourself from the agency.")
+            return redirect("accounts:members")
+        try:
+            membership_remove(membership=membership, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            messages.success(request, f"{membership.user.username} was removed.")
+        return redirect("accounts:members")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": f"Remove {membership.user.username}?",
+            "message": "They will lose access to this agency. Their codings are kept.",
+            "confirm_label": "Remove member",
+            "cancel_url": reverse("accounts:members"),
+        },
+    )
+
+
+def team_list(request: HttpRequest) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_create(agency=agency, name=form.cleaned_data["name"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("name", validation_message(exc))
+        else:
+            messages.success(request, "Team created.")
+            return redirect("accounts:teams")
+    teams = Team.objects.filter(agency=agency).order_by("name")
+    return render(request, "accounts/teams.html", {"form": form, "teams": teams})
+
+
+def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    team = get_object_or_404_in(Team.objects.filter(agency=agency), pk)
+    form = TeamForm(request.POST or None, initial={"name": team.name})
+    if request.method == "POST" and form.is_valid():
+        try:
+            team_rename(team=team, name=form.cleaned_data["name"], actor=request.user)
+        except ValidationError as exc:
+            form.add_error("name", validation_message(exc))
+        else:
+            messages.success(request, "Team renamed.")
+            return redirect("accounts:teams")
+    return render(request, "accounts/team_edit.html", {"team": team, "form": form})
+
+
+def team_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    team = get_object_or_404_in(Team.objects.filter(agency=agency), pk)
+    if request.method == "POST":
+        team_delete(team=team, actor=request.user)
+        messages.success(request, f"Team {team.name} deleted.")
+        return redirect("accounts:teams")
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": f"Delete team {team.name}?",
+            "message": "Its practitioners stay, without a team.",
+            "confirm_label": "Delete team",
+            "cancel_url": reverse("accounts:teams"),
+        },
+    )
+
+
+def practitioner_list(request: HttpRequest) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    form = PractitionerForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            practitioner_save(agency=agency, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            messages.success(request, "Practitioner added.")
+            return redirect("accounts:practitioners")
+    practitioners = Practitioner.objects.filter(agency=agency).select_related("team", "user")
+    return render(
+        request,
+        "accounts/practitioners.html",
+        {"form": form, "page": paginate(request, practitioners)},
+    )
+
+
+def practitioner_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    practitioner = get_object_or_404_in(Practitioner.objects.filter(agency=agency), pk)
+    form = PractitionerForm(
+        request.POST or None, agency=agency, initial=PractitionerForm.initial_for(practitioner)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            practitioner_save(
+                agency=agency, practitioner=practitioner, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, validation_message(exc))
+        else:
+            messages.success(request, "Practitioner saved.")
+            return redirect("accounts:practitioners")
+    return render(
+        request, "accounts/practitioner_edit.html", {"practitioner": practitioner, "form": form}
+    )
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    agency = _agency_for(request, Cap.AUDIT_LOG)
+    events = AuditEvent.objects.filter(agency=agency).select_related("actor")
+    action = request.GET.get("action", "").strip()
+    if action:
+        events = events.filter(action__startswith=action)
+    return render(
+        request,
+        "accounts/audit_log.html",
+        {"page": paginate(request, events, per_page=50), "action": action},
+    )

@@ -1,0 +1,235 @@
+"""Reading and checking coding-scheme definitions (the JSON format users write).
+
+``validate_definition`` returns a normalised copy of the definition or raises
+``SchemeError`` naming the first thing at fault. It touches no database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+SHIPPED_DIR = Path(__file__).resolve().parent / "schemes"
+SPEAKERS = ("practitioner", "client", "any")
+SUMMARY_TYPES = ("mean", "sum", "ratio")
+# Keys the coding workspace keeps for itself (navigation, notes, help, undo, audio).
+RESERVED_KEYS = frozenset({"j", "k", "n", "?", " ", "z", "[", "]"})
+_SLUG = re.compile(r"^[-a-zA-Z0-9_.]+$")
+
+
+class SchemeError(ValueError):
+    """A scheme definition that cannot be loaded; the message says where and why."""
+
+
+def _text(value: Any, where: str, *, required: bool = True, limit: int = 200) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise SchemeError(f"{where} must be text")
+    value = value.strip()
+    if required and not value:
+        raise SchemeError(f"{where} is required")
+    if len(value) > limit:
+        raise SchemeError(f"{where} is longer than {limit} characters")
+    return value
+
+
+def _slug(value: Any, where: str) -> str:
+    slug = _text(value, where, limit=64)
+    if not _SLUG.match(slug):
+        raise SchemeError(f"{where} {slug!r} may hold only letters, digits, '-', '_' and '.'")
+    return slug
+
+
+def _list(value: Any, where: str, *, allow_empty: bool = False) -> list:
+    if not isinstance(value, list) or (not value and not allow_empty):
+        raise SchemeError(f"{where} must be a non-empty list")
+    return value
+
+
+def _number(value: Any, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SchemeError(f"{where} must be a number or null")
+    return float(value)
+
+
+def _dimension(raw: Any, index: int, seen_abbr: set[str], seen_keys: set[str]) -> dict:
+    where = f"dimensions[{index}]"
+    if not isinstance(raw, dict):
+        raise SchemeError(f"{where} must be an object")
+    speaker = raw.get("speaker", "practitioner")
+    if speaker not in SPEAKERS:
+        raise SchemeError(f"{where}.speaker must be one of {', '.join(SPEAKERS)}")
+    multiple = raw.get("multiple", False)
+    if not isinstance(multiple, bool):
+        raise SchemeError(f"{where}.multiple must be true or false")
+    codes = []
+    for code_index, code in enumerate(_list(raw.get("codes"), f"{where}.codes")):
+        code_where = f"{where}.codes[{code_index}]"
+        if not isinstance(code, dict):
+            raise SchemeError(f"{code_where} must be an object")
+        abbreviation = _text(code.get("abbreviation"), f"{code_where}.abbreviation", limit=32)
+        if abbreviation.lower() in seen_abbr:
+            raise SchemeError(f"code {abbreviation!r} appears twice in the scheme")
+        seen_abbr.add(abbreviation.lower())
+        key = code.get("key") or ""
+        if not isinstance(key, str) or len(key) > 1:
+            raise SchemeError(f"{code_where}.key must be a single character")
+        key = key.lower()
+        if key in RESERVED_KEYS:
+            raise SchemeError(f"{code_where}.key {key!r} is reserved by the coding workspace")
+        if key and key in seen_keys:
+            raise SchemeError(f"key {key!r} is used by two codes")
+        if key:
+            seen_keys.add(key)
+        codes.append(
+            {
+                "abbreviation": abbreviation,
+                "name": _text(code.get("name"), f"{code_where}.name", limit=120),
+                "key": key,
+                "group": _text(code.get("group"), f"{code_where}.group", required=False, limit=60),
+                "description": _text(
+                    code.get("description"), f"{code_where}.description", required=False, limit=4000
+                ),
+            }
+        )
+    return {
+        "slug": _slug(raw.get("slug"), f"{where}.slug"),
+        "name": _text(raw.get("name"), f"{where}.name", limit=120),
+        "speaker": speaker,
+        "multiple": multiple,
+        "codes": codes,
+    }
+
+
+def _global(raw: Any, index: int) -> dict:
+    where = f"globals[{index}]"
+    if not isinstance(raw, dict):
+        raise SchemeError(f"{where} must be an object")
+    low, high = raw.get("min", 1), raw.get("max", 5)
+    if isinstance(low, bool) or isinstance(high, bool):
+        raise SchemeError(f"{where}.min and max must be whole numbers")
+    if not isinstance(low, int) or not isinstance(high, int) or low >= high:
+        raise SchemeError(f"{where}.min and max must be whole numbers with min < max")
+    anchors = raw.get("anchors") or {}
+    if not isinstance(anchors, dict):
+        raise SchemeError(f"{where}.anchors must be an object keyed by level")
+    clean_anchors = {}
+    for level, text in anchors.items():
+        try:
+            number = int(level)
+        except (TypeError, ValueError) as exc:
+            raise SchemeError(f"{where}.anchors key {level!r} is not a level") from exc
+        if not low <= number <= high:
+            raise SchemeError(f"{where}.anchors level {number} is outside {low}–{high}")
+        clean_anchors[str(number)] = _text(text, f"{where}.anchors[{level}]", limit=2000)
+    return {
+        "slug": _slug(raw.get("slug"), f"{where}.slug"),
+        "name": _text(raw.get("name"), f"{where}.name", limit=120),
+        "description": _text(
+            raw.get("description"), f"{where}.description", required=False, limit=4000
+        ),
+        "min": low,
+        "max": high,
+        "anchors": clean_anchors,
+    }
+
+
+def _summary(raw: Any, index: int, codes: set[str], globals_: set[str]) -> dict:
+    where = f"summary_scores[{index}]"
+    if not isinstance(raw, dict):
+        raise SchemeError(f"{where} must be an object")
+    kind = raw.get("type")
+    if kind not in SUMMARY_TYPES:
+        raise SchemeError(f"{where}.type must be one of {', '.join(SUMMARY_TYPES)}")
+    result: dict[str, Any] = {
+        "slug": _slug(raw.get("slug"), f"{where}.slug"),
+        "name": _text(raw.get("name"), f"{where}.name", limit=120),
+        "type": kind,
+    }
+
+    def refs(field: str, known: set[str], what: str) -> list[str]:
+        items = _list(raw.get(field), f"{where}.{field}")
+        for item in items:
+            if item not in known:
+                raise SchemeError(f"{where}.{field} names unknown {what} {item!r}")
+        return list(items)
+
+    if kind == "mean":
+        result["of"] = refs("of", globals_, "global")
+    elif kind == "sum":
+        result["of"] = refs("of", codes, "code")
+    else:
+        result["numerator"] = refs("numerator", codes, "code")
+        result["denominator"] = refs("denominator", codes, "code")
+        percent = raw.get("percent", False)
+        if not isinstance(percent, bool):
+            raise SchemeError(f"{where}.percent must be true or false")
+        result["percent"] = percent
+    fair, good = (
+        _number(raw.get("fair"), f"{where}.fair"),
+        _number(raw.get("good"), f"{where}.good"),
+    )
+    if fair is not None and good is not None and good < fair:
+        raise SchemeError(f"{where}: good ({good:g}) is below fair ({fair:g})")
+    result["fair"], result["good"] = fair, good
+    return result
+
+
+def validate_definition(raw: Any) -> dict:
+    if not isinstance(raw, dict):
+        raise SchemeError("a scheme must be a JSON object")
+    seen_abbr: set[str] = set()
+    seen_keys: set[str] = set()
+    dimensions = [
+        _dimension(item, index, seen_abbr, seen_keys)
+        for index, item in enumerate(_list(raw.get("dimensions"), "dimensions"))
+    ]
+    if len({d["slug"] for d in dimensions}) != len(dimensions):
+        raise SchemeError("two dimensions share a slug")
+    globals_ = [
+        _global(item, index)
+        for index, item in enumerate(_list(raw.get("globals", []), "globals", allow_empty=True))
+    ]
+    if len({g["slug"] for g in globals_}) != len(globals_):
+        raise SchemeError("two globals share a slug")
+    code_abbrs = {code["abbreviation"] for d in dimensions for code in d["codes"]}
+    global_slugs = {g["slug"] for g in globals_}
+    summaries = [
+        _summary(item, index, code_abbrs, global_slugs)
+        for index, item in enumerate(
+            _list(raw.get("summary_scores", []), "summary_scores", allow_empty=True)
+        )
+    ]
+    if len({s["slug"] for s in summaries}) != len(summaries):
+        raise SchemeError("two summary scores share a slug")
+    return {
+        "slug": _slug(raw.get("slug"), "slug"),
+        "name": _text(raw.get("name"), "name", limit=120),
+        "version": _text(raw.get("version"), "version", required=False, limit=20),
+        "description": _text(raw.get("description"), "description", required=False, limit=4000),
+        "dimensions": dimensions,
+        "globals": globals_,
+        "summary_scores": summaries,
+    }
+
+
+def read_definition(path: Path) -> dict:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemeError(f"{path.name}: cannot read: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise SchemeError(f"{path.name}: line {exc.lineno}: not valid JSON ({exc.msg})") from exc
+    try:
+        return validate_definition(raw)
+    except SchemeError as exc:
+        raise SchemeError(f"{path.name}: {exc}") from exc
+
+
+def shipped_definitions() -> list[dict]:
+    return [read_definition(path) for path in sorted(SHIPPED_DIR.glob("*.json"))]

@@ -1,0 +1,154 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.services import audit_record
+from coding.models import (
+    Code,
+    Coding,
+    CodingKind,
+    CodingScheme,
+    CodingStatus,
+    GlobalRating,
+    GlobalScale,
+    UtteranceCode,
+)
+from transcripts.models import Transcript, Utterance
+
+
+def coding_create(
+    *,
+    transcript: Transcript,
+    scheme: CodingScheme,
+    coder: User,
+    kind: str = CodingKind.PRIMARY,
+) -> Coding:
+    if scheme.agency_id is not None and scheme.agency_id != transcript.agency_id:
+        raise ValidationError("this coding scheme belongs to another agency")
+    try:
+        with transaction.atomic():
+            return Coding.objects.create(
+                transcript=transcript, scheme=scheme, coder=coder, kind=kind
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"{coder.username} already has a coding of this transcript with {scheme.name}"
+        ) from exc
+
+
+def _require_open(coding: Coding) -> None:
+    if coding.status == CodingStatus.SUBMITTED:
+        raise ValidationError("this coding is submitted; ask a supervisor to reopen it")
+
+
+def _check_code_fits(coding: Coding, utterance: Utterance, code: Code) -> None:
+    if utterance.transcript_id != coding.transcript_id:
+        raise ValidationError("that utterance is not part of this transcript")
+    if code.scheme_id != coding.scheme_id:
+        raise ValidationError(f"code {code.abbreviation} is not part of {coding.scheme.name}")
+    if not code.dimension.accepts(utterance.speaker_role):
+        raise ValidationError(
+            f"{code.abbreviation} codes {code.dimension.get_speaker_display().lower()} "
+            f"utterances, and this one is {utterance.get_speaker_role_display().lower()}"
+        )
+
+
+def utterance_code_set(
+    *, coding: Coding, utterance: Utterance, code: Code
+) -> tuple[UtteranceCode, bool]:
+    """Put ``code`` on ``utterance``; setting a code that is already there changes nothing.
+
+    Returns (row, created). Refuses a code on the wrong speaker and a second code in a
+    single-code dimension.
+    """
+    _require_open(coding)
+    _check_code_fits(coding, utterance, code)
+    dimension = code.dimension
+    try:
+        with transaction.atomic():
+            row, created = UtteranceCode.objects.get_or_create(
+                coding=coding,
+                utterance=utterance,
+                code=code,
+                defaults={"dimension": dimension, "exclusive": not dimension.multiple},
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"{dimension.name} takes one code per utterance; clear the other code first"
+        ) from exc
+    if created:
+        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
+    return row, created
+
+
+def utterance_code_clear(*, coding: Coding, utterance: Utterance, code: Code) -> bool:
+    """Remove ``code`` from ``utterance``; clearing an absent code changes nothing."""
+    _require_open(coding)
+    deleted, _ = UtteranceCode.objects.filter(
+        coding=coding, utterance=utterance, code=code
+    ).delete()
+    if deleted:
+        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
+    return bool(deleted)
+
+
+def global_rating_set(
+    *, coding: Coding, scale: GlobalScale, value: int | None, note: str = ""
+) -> GlobalRating | None:
+    """Rate one global; ``None`` removes the rating."""
+    _require_open(coding)
+    if scale.scheme_id != coding.scheme_id:
+        raise ValidationError(f"{scale.name} is not a global of {coding.scheme.name}")
+    if value is None:
+        GlobalRating.objects.filter(coding=coding, scale=scale).delete()
+        return None
+    if not scale.min_value <= value <= scale.max_value:
+        raise ValidationError(
+            f"{scale.name} takes a value from {scale.min_value} to {scale.max_value}, not {value}"
+        )
+    rating, _ = GlobalRating.objects.update_or_create(
+        coding=coding,
+        scale=scale,
+        defaults={
+            "value": value,
+            "scale_min": scale.min_value,
+            "scale_max": scale.max_value,
+            "note": note,
+        },
+    )
+    return rating
+
+
+def coding_submit(*, coding: Coding, actor: User) -> Coding:
+    """Lock a coding once every global is rated."""
+    _require_open(coding)
+    rated = set(coding.global_ratings.values_list("scale_id", flat=True))
+    missing = [scale.name for scale in coding.scheme.globals.all() if scale.pk not in rated]
+    if missing:
+        raise ValidationError(f"rate every global before submitting: {', '.join(missing)}")
+    with transaction.atomic():
+        coding.status = CodingStatus.SUBMITTED
+        coding.submitted_at = timezone.now()
+        coding.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit_record(
+            actor=actor, action="coding.submit", agency=coding.transcript.agency, target=coding
+        )
+    return coding
+
+
+def coding_reopen(*, coding: Coding, actor: User, reason: str = "") -> Coding:
+    if coding.status != CodingStatus.SUBMITTED:
+        raise ValidationError("only a submitted coding can be reopened")
+    with transaction.atomic():
+        coding.status = CodingStatus.IN_PROGRESS
+        coding.submitted_at = None
+        coding.save(update_fields=["status", "submitted_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="coding.reopen",
+            agency=coding.transcript.agency,
+            target=coding,
+            details={"reason": reason},
+        )
+    return coding

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dashboards import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.agency_audit, name="audit"),
+    path("practitioners/<int:pk>/", views.practitioner_dashboard, name="practitioner"),
+]

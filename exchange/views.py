@@ -1,0 +1,10 @@
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from accounts.access import Cap, agency_ids_with
+
+
+def exchange_index(request: HttpRequest) -> HttpResponse:
+    if not agency_ids_with(request.user, Cap.EXPORT):
+        raise Http404
+    return render(request, "exchange/index.html", {})

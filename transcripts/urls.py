@@ -1,0 +1,10 @@
+from django.urls import path
+
+from transcripts import views
+
+app_name = "transcripts"
+
+urlpatterns = [
+    path("", views.transcript_list, name="list"),
+    path("<int:pk>/", views.transcript_detail, name="detail"),
+]
