@@ -1,0 +1,79 @@
+"""Named personas shared by every test: one home agency with a person in every role, and an
+outsider who is admin of another agency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from accounts.models import Agency, Practitioner, Role, User
+from tests import factories
+
+
+@pytest.fixture
+def agency(db: None) -> Agency:
+    return factories.make_agency(slug="home", name="Home Agency")
+
+
+@pytest.fixture
+def other_agency(db: None) -> Agency:
+    return factories.make_agency(slug="elsewhere", name="Elsewhere Agency")
+
+
+@pytest.fixture
+def admin_user(agency: Agency) -> User:
+    return factories.make_user(agency, Role.ADMIN, username="adele")
+
+
+@pytest.fixture
+def supervisor(agency: Agency) -> User:
+    return factories.make_user(agency, Role.SUPERVISOR, username="sofia")
+
+
+@pytest.fixture
+def coder(agency: Agency) -> User:
+    return factories.make_user(agency, Role.CODER, username="ana")
+
+
+@pytest.fixture
+def coder2(agency: Agency) -> User:
+    return factories.make_user(agency, Role.CODER, username="ben")
+
+
+@pytest.fixture
+def researcher(agency: Agency) -> User:
+    return factories.make_user(agency, Role.RESEARCHER, username="rita")
+
+
+@pytest.fixture
+def practitioner_user(agency: Agency) -> User:
+    return factories.make_user(agency, Role.PRACTITIONER, username="dana")
+
+
+@pytest.fixture
+def practitioner(agency: Agency, practitioner_user: User) -> Practitioner:
+    return factories.make_practitioner(agency, "Dana Reyes", user=practitioner_user)
+
+
+@pytest.fixture
+def other_practitioner(agency: Agency) -> Practitioner:
+    return factories.make_practitioner(agency, "Sam Okafor")
+
+
+@pytest.fixture
+def outsider(other_agency: Agency) -> User:
+    return factories.make_user(other_agency, Role.ADMIN, username="otto")
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    """A test client signed in as the given user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make

@@ -1,0 +1,63 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.models import Agency, Membership, Practitioner, Role, Team
+from coding.models import Coding, CodingStatus, GlobalRating, UtteranceCode
+from transcripts.models import Transcript, Utterance
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Agency,
+            Membership,
+            Team,
+            Practitioner,
+            Transcript,
+            Utterance,
+            Coding,
+            UtteranceCode,
+            GlobalRating,
+        )
+    }
+
+
+def test_seed_demo_fills_every_role_and_codes_sessions_twice() -> None:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    agency = Agency.objects.get(slug="demo")
+    assert set(Membership.objects.filter(agency=agency).values_list("role", flat=True)) == set(
+        Role.values
+    )
+    assert Team.objects.filter(agency=agency).count() == 2
+    assert Practitioner.objects.filter(agency=agency).count() == 4
+    assert Transcript.objects.filter(agency=agency).count() >= 12
+    submitted = Coding.objects.filter(status=CodingStatus.SUBMITTED)
+    double_coded = {
+        t
+        for t in Transcript.objects.filter(agency=agency)
+        if submitted.filter(transcript=t).values("coder").distinct().count() == 2
+    }
+    assert len(double_coded) >= 4
+    assert "demo-password" in out.getvalue()
+    assert "supervisor" in out.getvalue()
+
+
+def test_seed_demo_twice_changes_nothing() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    before = counts()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert counts() == before
+    assert "nothing changed" in out.getvalue()
+
+
+def test_seed_demo_if_empty_leaves_a_database_with_other_agencies_alone() -> None:
+    Agency.objects.create(slug="real", name="Real Agency")
+    call_command("seed_demo", "--if-empty", stdout=StringIO())
+    assert not Agency.objects.filter(slug="demo").exists()

@@ -1,0 +1,28 @@
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from accounts.demo_seed import DEMO_PASSWORD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_supervisor_signs_in_and_sees_the_home_page(page, live_server, sign_in):
+    call_command("seed_demo", stdout=StringIO())
+    sign_in(page, "supervisor", DEMO_PASSWORD)
+    assert page.locator("h1").inner_text().startswith("Welcome")
+    assert "Riverside Community Health" in page.content()
+    nav = page.locator("nav[aria-label=Main]")
+    assert nav.get_by_role("link", name="Transcripts").is_visible()
+    assert nav.get_by_role("link", name="Agency").count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_wrong_password_stays_on_the_sign_in_page(page, live_server):
+    call_command("seed_demo", stdout=StringIO())
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "supervisor")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    assert "/accounts/login/" in page.url
+    assert page.locator(".alert-danger, .invalid-feedback, .alert").count() >= 1

@@ -1,0 +1,80 @@
+"""coding/scores.py against hand-computed MITI examples; no database."""
+
+import pytest
+
+from coding import scores
+
+MITI_421 = [
+    {"slug": "technical", "type": "mean", "of": ["cct", "sst"]},
+    {"slug": "relational", "type": "mean", "of": ["partnership", "empathy"]},
+    {
+        "slug": "pct_cr",
+        "type": "ratio",
+        "numerator": ["CR"],
+        "denominator": ["SR", "CR"],
+        "percent": True,
+    },
+    {"slug": "r_q", "type": "ratio", "numerator": ["SR", "CR"], "denominator": ["Q"]},
+    {"slug": "mia", "type": "sum", "of": ["Seek", "AF", "Emphasize"]},
+    {"slug": "mina", "type": "sum", "of": ["Confront", "Persuade"]},
+]
+
+
+def test_miti_421_summary_scores_by_hand():
+    counts = {
+        "Q": 8,
+        "SR": 6,
+        "CR": 10,
+        "AF": 3,
+        "Seek": 2,
+        "Emphasize": 1,
+        "Confront": 1,
+        "Persuade": 2,
+        "Persuade with": 4,
+        "GI": 5,
+    }
+    globals_ = {"cct": 4, "sst": 3, "partnership": 4, "empathy": 5}
+    result = scores.summary_scores(MITI_421, counts, globals_)
+    assert result["technical"] == pytest.approx(3.5)
+    assert result["relational"] == pytest.approx(4.5)
+    assert result["pct_cr"] == pytest.approx(62.5)  # 10 / 16
+    assert result["r_q"] == pytest.approx(2.0)  # 16 / 8
+    assert result["mia"] == 6
+    assert result["mina"] == 3  # Persuade with Permission is not counted
+
+
+def test_zero_denominators_are_undefined_not_zero():
+    result = scores.summary_scores(MITI_421, {"AF": 1}, {})
+    assert result["pct_cr"] is None
+    assert result["r_q"] is None
+    assert result["technical"] is None
+    assert result["mia"] == 1
+    assert result["mina"] == 0
+
+
+def test_ratio_with_zero_numerator_is_zero():
+    assert scores.summary_score(MITI_421[3], {"Q": 4}, {}) == 0
+
+
+def test_bands_against_thresholds():
+    assert scores.band(4.2, 3.5, 4) == scores.GOOD
+    assert scores.band(4, 3.5, 4) == scores.GOOD
+    assert scores.band(3.5, 3.5, 4) == scores.FAIR
+    assert scores.band(3.49, 3.5, 4) == scores.BELOW_FAIR
+    assert scores.band(None, 3.5, 4) is None
+    assert scores.band(7, None, None) is None
+
+
+def test_format_shows_undefined_as_a_dash():
+    assert scores.format_score(None) == "—"
+    assert (
+        scores.format_score(62.5, percent=True) == "62%"
+        or scores.format_score(62.5, percent=True) == "63%"
+    )
+    assert scores.format_score(2.0) == "2"
+    assert scores.format_score(1.3333) == "1.33"
+
+
+def test_unknown_type_is_an_error():
+    with pytest.raises(ValueError, match="unknown summary score type"):
+        scores.summary_score({"slug": "x", "type": "median"}, {}, {})

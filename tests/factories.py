@@ -1,0 +1,145 @@
+"""Small factory functions for tests. Each creates valid rows through plain ORM calls or the
+project's services and returns them; every argument has a sensible default."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+from accounts.models import Agency, Membership, Practitioner, Role, Team, User
+from coding.models import (
+    Code,
+    Coding,
+    CodingKind,
+    CodingScheme,
+    CodingStatus,
+    GlobalScale,
+)
+from coding.services.codings import global_rating_set, utterance_code_set
+from transcripts.models import SpeakerRole, Transcript, Utterance
+from workflow.models import Assignment
+
+PASSWORD = "correct-horse-battery"
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_agency(slug: str | None = None, name: str | None = None, **fields: object) -> Agency:
+    number = _n()
+    return Agency.objects.create(
+        slug=slug or f"agency-{number}", name=name or f"Agency {number}", **fields
+    )
+
+
+def make_user(
+    agency: Agency | None = None,
+    role: str = Role.CODER,
+    username: str | None = None,
+    password: str | None = PASSWORD,
+) -> User:
+    user = User.objects.create_user(username=username or f"user{_n()}", password=password)
+    if agency is not None:
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def make_team(agency: Agency, name: str | None = None) -> Team:
+    return Team.objects.create(agency=agency, name=name or f"Team {_n()}")
+
+
+def make_practitioner(
+    agency: Agency,
+    display_name: str | None = None,
+    team: Team | None = None,
+    user: User | None = None,
+) -> Practitioner:
+    return Practitioner.objects.create(
+        agency=agency, display_name=display_name or f"Practitioner {_n()}", team=team, user=user
+    )
+
+
+def make_transcript(
+    agency: Agency,
+    practitioner: Practitioner | None = None,
+    utterances: int = 6,
+    session_date: datetime.date | None = None,
+    title: str = "",
+    with_times: bool = True,
+) -> Transcript:
+    """A transcript alternating practitioner and client, practitioner first."""
+    practitioner = practitioner or make_practitioner(agency)
+    transcript = Transcript.objects.create(
+        agency=agency,
+        practitioner=practitioner,
+        title=title,
+        session_date=session_date or datetime.date(2026, 3, 1),
+        target_change="reduce drinking",
+    )
+    Utterance.objects.bulk_create(
+        [
+            Utterance(
+                transcript=transcript,
+                position=position,
+                speaker_label="Counselor" if position % 2 else "Client",
+                speaker_role=SpeakerRole.PRACTITIONER if position % 2 else SpeakerRole.CLIENT,
+                text=f"Utterance number {position}.",
+                start_seconds=position * 5.0 if with_times else None,
+                end_seconds=position * 5.0 + 4 if with_times else None,
+            )
+            for position in range(1, utterances + 1)
+        ]
+    )
+    return transcript
+
+
+def miti() -> CodingScheme:
+    return CodingScheme.objects.get(slug="miti-4.2.1")
+
+
+def code(abbreviation: str, scheme: CodingScheme | None = None) -> Code:
+    return Code.objects.select_related("dimension").get(
+        scheme=scheme or miti(), abbreviation=abbreviation
+    )
+
+
+def make_coding(
+    transcript: Transcript,
+    coder: User,
+    scheme: CodingScheme | None = None,
+    kind: str = CodingKind.PRIMARY,
+    codes: dict[int, list[str]] | None = None,
+    globals_: dict[str, int] | None = None,
+    submitted: bool = False,
+    assign: bool = True,
+) -> Coding:
+    """A coding with ``codes`` ({utterance position: [abbreviations]}) and ``globals_``."""
+    scheme = scheme or miti()
+    coding = Coding.objects.create(transcript=transcript, scheme=scheme, coder=coder, kind=kind)
+    if assign and kind in (CodingKind.PRIMARY, CodingKind.DOUBLE):
+        Assignment.objects.get_or_create(
+            transcript=transcript,
+            coder=coder,
+            scheme=scheme,
+            defaults={"agency": transcript.agency, "kind": kind, "coding": coding},
+        )
+    utterances = {u.position: u for u in transcript.utterances.all()}
+    for position, abbreviations in (codes or {}).items():
+        for abbreviation in abbreviations:
+            utterance_code_set(
+                coding=coding, utterance=utterances[position], code=code(abbreviation, scheme)
+            )
+    for slug, value in (globals_ or {}).items():
+        global_rating_set(
+            coding=coding, scale=GlobalScale.objects.get(scheme=scheme, slug=slug), value=value
+        )
+    if submitted:
+        coding.status = CodingStatus.SUBMITTED
+        coding.submitted_at = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
+        coding.save()
+    return coding
+
+
+ALL_GLOBALS = {"cct": 3, "sst": 4, "partnership": 4, "empathy": 5}
