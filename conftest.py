@@ -12,6 +12,12 @@ from accounts.models import Agency, Practitioner, Role, User
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    # Real hashing is deliberately slow; tests only need passwords to check.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def agency(db: None) -> Agency:
     return factories.make_agency(slug="home", name="Home Agency")
