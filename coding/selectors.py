@@ -6,19 +6,22 @@ feedback pages, dashboards and exports all go through it and through coding/scor
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from accounts.models import Agency
 from coding import scores
 from coding.models import (
     Code,
     Coding,
+    CodingKind,
     CodingScheme,
+    CodingStatus,
     GlobalRating,
     GlobalScale,
     SummaryScore,
@@ -158,3 +161,33 @@ def coding_results(
             )
         )
     return results
+
+
+# The score of record for a transcript: its consensus coding, else its gold standard, else its
+# primary coding, else a double coding; only submitted codings count, earliest first within a
+# kind. Calibration codings are practice and never count.
+RECORD_PRIORITY = [CodingKind.CONSENSUS, CodingKind.GOLD, CodingKind.PRIMARY, CodingKind.DOUBLE]
+
+
+def codings_of_record(codings: QuerySet[Coding]) -> list[Coding]:
+    """One coding per (transcript, scheme) among ``codings``: the score of record.
+
+    ``codings`` is already filtered to what the user may see, so a record is never chosen
+    from codings hidden from them. One query.
+    """
+    rank = {kind: index for index, kind in enumerate(RECORD_PRIORITY)}
+    chosen: dict[tuple[int, int], Coding] = {}
+    candidates = (
+        codings.filter(status=CodingStatus.SUBMITTED, kind__in=RECORD_PRIORITY)
+        .select_related("transcript", "transcript__practitioner", "scheme", "coder")
+        .order_by("submitted_at", "pk")
+    )
+    for coding in candidates:
+        key = (coding.transcript_id, coding.scheme_id)
+        best = chosen.get(key)
+        if best is None or rank[coding.kind] < rank[best.kind]:
+            chosen[key] = coding
+    return sorted(
+        chosen.values(),
+        key=lambda c: (c.transcript.session_date or datetime.date.min, c.transcript_id),
+    )

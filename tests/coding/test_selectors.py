@@ -46,3 +46,37 @@ def test_agency_thresholds_override_the_manuals(agency, other_agency):
     assert (theirs["technical"].fair, theirs["technical"].good) == (3, 4)
     threshold_set(agency=agency, summary_score=summary, fair=3, good=4)
     assert summary.overrides.count() == 0
+
+
+def test_score_of_record_prefers_consensus_then_gold_then_primary(
+    agency, practitioner, coder, coder2, supervisor
+):
+    from coding.models import Coding, CodingKind
+    from coding.selectors import codings_of_record
+
+    transcript = factories.make_transcript(agency, practitioner)
+    primary = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
+    factories.make_coding(
+        transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert codings_of_record(Coding.objects.all()) == [primary]
+    consensus = factories.make_coding(
+        transcript, supervisor, kind=CodingKind.CONSENSUS, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert codings_of_record(Coding.objects.all()) == [consensus]
+
+
+def test_score_of_record_ignores_unsubmitted_and_calibration(agency, practitioner, coder, coder2):
+    from coding.models import Coding, CodingKind
+    from coding.selectors import codings_of_record
+
+    transcript = factories.make_transcript(agency, practitioner)
+    factories.make_coding(transcript, coder)
+    factories.make_coding(
+        transcript, coder2, kind=CodingKind.CALIBRATION, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert codings_of_record(Coding.objects.all()) == []
+    double = factories.make_coding(
+        transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert codings_of_record(Coding.objects.all()) == [double]
