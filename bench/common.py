@@ -1,0 +1,91 @@
+"""Shared set-up for the benchmarks: a fresh database, timers and one way to print figures.
+
+Each benchmark is a script: `python bench/bench_<topic>.py`. By default it runs against a new
+SQLite file in a temporary directory; set DATABASE_URL to measure on PostgreSQL (the database
+named there is dropped and recreated, so never point it at real data).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def setup_django() -> None:
+    """Point Django at a throwaway database, migrate it and return."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mi_coding.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    if "DATABASE_URL" not in os.environ:
+        directory = tempfile.mkdtemp(prefix="mi-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if connection.vendor == "postgresql":
+        call_command("flush", "--no-input", verbosity=0)
+    call_command("migrate", "--no-input", verbosity=0)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from django.db import connection
+
+    return (
+        f"{platform.node()} · {cpu} · {os.cpu_count()} cores · Python "
+        f"{platform.python_version()} · {connection.vendor}"
+    )
+
+
+def header(title: str) -> None:
+    print(f"== {title}")
+    print(f"   machine: {machine()}")
+
+
+@contextmanager
+def timer() -> Iterator[dict[str, float]]:
+    result: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        yield result
+    finally:
+        result["seconds"] = time.perf_counter() - start
+
+
+def report(name: str, value: float, unit: str, target: str = "") -> None:
+    suffix = f"   (target {target})" if target else ""
+    print(f"   {name:<52} {value:10.3f} {unit}{suffix}")
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    """(median, 95th percentile)."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
