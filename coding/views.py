@@ -26,3 +26,14 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "utterances": utterances,
         },
     )
+
+
+def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    coding = get_coding_for_user(request.user, pk)
+    definitions = score_definitions(coding.scheme, coding.transcript.agency)
+    (result,) = coding_results([coding], {coding.scheme_id: definitions})
+    return render(
+        request,
+        "coding/feedback.html",
+        {"coding": coding, "result": result, "definitions": definitions},
+    )
