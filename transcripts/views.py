@@ -1,7 +1,8 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.access import codings_visible_to, get_transcript_for_user, transcripts_visible_to
+from mi_coding.http import ranged_file_response
 from mi_coding.pagination import paginate
 
 
@@ -23,3 +24,11 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "transcripts/detail.html",
         {"transcript": transcript, "utterances": utterances, "codings": codings},
     )
+
+
+def transcript_audio(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's audio, only through the access layer (never a public media URL)."""
+    transcript = get_transcript_for_user(request.user, pk)
+    if not transcript.audio:
+        raise Http404
+    return ranged_file_response(request, transcript.audio)
