@@ -1,0 +1,136 @@
+"""Blind double coding on every path: until every coding of a transcript is submitted a coder
+sees only their own; supervisors see all; the agency may unblind coders afterwards."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import access
+from coding.models import CodingKind, CodingStatus
+from tests import factories
+from tests.factories import ALL_GLOBALS
+from workflow.models import Assignment
+
+pytestmark = pytest.mark.django_db
+
+
+def _submit(coding):
+    coding.status, coding.submitted_at = CodingStatus.SUBMITTED, "2026-03-03T10:00:00Z"
+    coding.save()
+
+
+@pytest.fixture
+def pair(agency, practitioner, coder, coder2):
+    """ana has submitted; ben's double coding of the same transcript is still open."""
+    transcript = factories.make_transcript(agency, practitioner)
+    mine = factories.make_coding(
+        transcript, coder, codes={1: ["Q"]}, globals_=ALL_GLOBALS, submitted=True
+    )
+    theirs = factories.make_coding(transcript, coder2, kind=CodingKind.DOUBLE, codes={1: ["SR"]})
+    return transcript, mine, theirs
+
+
+def _unblind(agency):
+    agency.coders_see_others_after_submission = True
+    agency.save()
+
+
+CODING_PAGES = ["coding:workspace", "coding:feedback"]
+
+
+@pytest.mark.parametrize("url_name", CODING_PAGES)
+def test_coder_cannot_open_another_coding_while_blind(pair, coder, client_for, url_name):
+    _, mine, theirs = pair
+    client = client_for(coder)
+    assert client.get(reverse(url_name, args=[mine.pk])).status_code == 200
+    assert client.get(reverse(url_name, args=[theirs.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", CODING_PAGES)
+def test_coder_stays_blind_after_all_submit_when_agency_keeps_blind(
+    pair, coder, client_for, url_name
+):
+    _, _, theirs = pair
+    _submit(theirs)
+    assert client_for(coder).get(reverse(url_name, args=[theirs.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("url_name", CODING_PAGES)
+def test_agency_setting_unblinds_coders_once_all_are_submitted(
+    pair, agency, coder, client_for, url_name
+):
+    _, _, theirs = pair
+    _unblind(agency)
+    client = client_for(coder)
+    assert client.get(reverse(url_name, args=[theirs.pk])).status_code == 404
+    _submit(theirs)
+    assert client.get(reverse(url_name, args=[theirs.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", CODING_PAGES)
+def test_supervisor_sees_every_coding(pair, supervisor, client_for, url_name):
+    _, mine, theirs = pair
+    client = client_for(supervisor)
+    assert client.get(reverse(url_name, args=[mine.pk])).status_code == 200
+    assert client.get(reverse(url_name, args=[theirs.pk])).status_code == 200
+
+
+def test_transcript_page_lists_only_the_coders_own_coding_while_blind(
+    pair, coder, coder2, supervisor, client_for
+):
+    transcript, mine, theirs = pair
+    url = reverse("transcripts:detail", args=[transcript.pk])
+    page = client_for(coder).get(url).content.decode()
+    assert reverse("coding:workspace", args=[mine.pk]) in page
+    assert reverse("coding:workspace", args=[theirs.pk]) not in page
+    assert "by ben" not in page
+    page = client_for(coder2).get(url).content.decode()
+    assert reverse("coding:workspace", args=[mine.pk]) not in page
+    page = client_for(supervisor).get(url).content.decode()
+    assert reverse("coding:workspace", args=[mine.pk]) in page
+    assert reverse("coding:workspace", args=[theirs.pk]) in page
+
+
+def test_a_pending_assignment_keeps_the_transcript_blind(
+    agency, practitioner, coder, coder2, client_for
+):
+    """An assigned coder who has not started yet still holds an open coding of it."""
+    _unblind(agency)
+    transcript = factories.make_transcript(agency, practitioner)
+    third = factories.make_user(agency, "coder", username="cleo")
+    mine = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
+    theirs = factories.make_coding(
+        transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
+    )
+    pending = Assignment.objects.create(
+        agency=agency, transcript=transcript, coder=third, scheme=mine.scheme, kind="double"
+    )
+    assert set(access.codings_visible_to(coder)) == {mine}
+    assert client_for(coder).get(reverse("coding:workspace", args=[theirs.pk])).status_code == 404
+    pending.delete()
+    assert set(access.codings_visible_to(coder)) == {mine, theirs}
+
+
+def test_a_calibration_coding_never_reveals_the_gold_standard(
+    agency, practitioner, coder, supervisor, client_for
+):
+    _unblind(agency)
+    transcript = factories.make_transcript(agency, practitioner)
+    gold = factories.make_coding(
+        transcript, supervisor, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
+    )
+    practice = factories.make_coding(transcript, coder, kind=CodingKind.CALIBRATION)
+    assert set(access.codings_visible_to(coder)) == {practice}
+    client = client_for(coder)
+    assert client.get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
+    _submit(practice)
+    assert set(access.codings_visible_to(coder)) == {practice}
+    assert client.get(reverse("coding:feedback", args=[gold.pk])).status_code == 404
+    page = client.get(reverse("transcripts:detail", args=[transcript.pk])).content.decode()
+    assert reverse("coding:workspace", args=[gold.pk]) not in page
+
+
+def test_coders_of_another_agency_see_nothing(pair, outsider, other_agency, client_for):
+    _, mine, _ = pair
+    other_coder = factories.make_user(other_agency, "coder")
+    for user in (outsider, other_coder):
+        assert client_for(user).get(reverse("coding:workspace", args=[mine.pk])).status_code == 404
