@@ -143,3 +143,21 @@ def make_coding(
 
 
 ALL_GLOBALS = {"cct": 3, "sst": 4, "partnership": 4, "empathy": 5}
+
+
+def make_assignment(
+    transcript: Transcript,
+    coder: User,
+    kind: str = CodingKind.PRIMARY,
+    due_date: datetime.date | None = None,
+    scheme: CodingScheme | None = None,
+) -> Assignment:
+    """An assignment not started yet (no coding)."""
+    return Assignment.objects.create(
+        agency=transcript.agency,
+        transcript=transcript,
+        coder=coder,
+        scheme=scheme or miti(),
+        kind=kind,
+        due_date=due_date,
+    )
