@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
 from coding.services.codings import coding_create
+from workflow.calibration import calibration_results
 from workflow.models import CalibrationAttempt, CalibrationCoding, TrainingSet
+from workflow.selectors.calibration import calibration_data
 
 
 def calibration_start(*, training_set: TrainingSet, coder: User) -> CalibrationAttempt:
@@ -64,4 +67,42 @@ def calibration_start(*, training_set: TrainingSet, coder: User) -> CalibrationA
 
 
 def calibration_finish(*, attempt: CalibrationAttempt, actor: User) -> CalibrationAttempt:
-    raise ValidationError("calibration results are not available yet")
+    """Hold the submitted calibration codings against their golds and keep the verdict."""
+    if attempt.is_finished:
+        raise ValidationError("this calibration is already finished")
+    open_items = [
+        item.coding.transcript.label
+        for item in attempt.items.select_related("coding__transcript")
+        if not item.coding.is_submitted
+    ]
+    if open_items:
+        raise ValidationError(f"submit every training transcript first: {', '.join(open_items)}")
+    data = calibration_data(attempt)
+    pass_mark = attempt.agency.calibration_pass_kappa
+    results = calibration_results(
+        units=data.units, codes=data.codes, transcripts=data.transcripts, pass_mark=pass_mark
+    )
+    results["globals"] = data.globals
+    results["global_names"] = data.global_names
+    with transaction.atomic():
+        attempt.finished_at = timezone.now()
+        attempt.percent_agreement = results["percent_agreement"]
+        attempt.mean_kappa = results["mean_kappa"]
+        attempt.pass_mark = pass_mark
+        attempt.passed = results["passed"]
+        attempt.results = results
+        attempt.save()
+        audit_record(
+            actor=actor,
+            action="calibration.result",
+            agency=attempt.agency,
+            target=attempt,
+            details={
+                "coder": attempt.coder.username,
+                "training_set": attempt.training_set.name,
+                "mean_kappa": results["mean_kappa"],
+                "pass_mark": pass_mark,
+                "passed": results["passed"],
+            },
+        )
+    return attempt
