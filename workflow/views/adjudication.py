@@ -1,6 +1,5 @@
 """Adjudication: supervisors reconcile submitted codings into a consensus coding."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -18,7 +17,7 @@ from workflow.services.adjudication import (
     adjudication_finish,
     adjudication_start,
 )
-from workflow.views.common import agency_for
+from workflow.views.common import agency_for, perform
 
 
 def adjudication_list(request: HttpRequest) -> HttpResponse:
@@ -40,10 +39,10 @@ def adjudicate(request: HttpRequest, transcript_pk: int, scheme_pk: int) -> Http
     if scheme is None:
         raise Http404
     if request.method == "POST":
-        try:
-            adjudication_start(transcript=transcript, scheme=scheme, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, validation_message(exc))
+        perform(
+            request,
+            lambda: adjudication_start(transcript=transcript, scheme=scheme, actor=request.user),
+        )
         return redirect("workflow:adjudicate", transcript.pk, scheme.pk)
     case = adjudication_for(transcript, scheme)
     return render(
@@ -140,10 +139,9 @@ def adjudication_decision(request: HttpRequest, pk: int) -> JsonResponse:
 @require_POST
 def adjudication_complete(request: HttpRequest, pk: int) -> HttpResponse:
     consensus = _consensus_for(request, pk)
-    try:
-        adjudication_finish(consensus=consensus, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, validation_message(exc))
-    else:
-        messages.success(request, f"Consensus coding of {consensus.transcript.label} submitted.")
+    perform(
+        request,
+        lambda: adjudication_finish(consensus=consensus, actor=request.user),
+        f"Consensus coding of {consensus.transcript.label} submitted.",
+    )
     return redirect("workflow:adjudicate", consensus.transcript_id, consensus.scheme_id)

@@ -30,7 +30,7 @@ from workflow.services.assignments import (
     assignment_start,
     assignments_create,
 )
-from workflow.views.common import agency_for, hidden_fields
+from workflow.views.common import agency_for, hidden_fields, perform
 
 
 def coder_queue(request: HttpRequest) -> HttpResponse:
@@ -151,12 +151,11 @@ def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
     )
     if request.method == "POST":
-        try:
-            assignment_delete(assignment=assignment, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, validation_message(exc))
-        else:
-            messages.success(request, "Assignment withdrawn.")
+        perform(
+            request,
+            lambda: assignment_delete(assignment=assignment, actor=request.user),
+            "Assignment withdrawn.",
+        )
         return redirect("workflow:overview")
     return render(
         request,
@@ -181,12 +180,13 @@ def coding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            coding_reopen(coding=coding, actor=request.user, reason=form.cleaned_data["reason"])
-        except ValidationError as exc:
-            messages.error(request, validation_message(exc))
-        else:
-            messages.success(request, f"{coding.transcript.label} is open again for editing.")
+        perform(
+            request,
+            lambda: coding_reopen(
+                coding=coding, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            f"{coding.transcript.label} is open again for editing.",
+        )
         if coding.kind == CodingKind.CONSENSUS:
             return redirect("workflow:adjudicate", coding.transcript_id, coding.scheme_id)
         return redirect("workflow:overview")

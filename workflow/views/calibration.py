@@ -11,7 +11,7 @@ from mi_coding.commands import validation_message
 from workflow.models import CalibrationAttempt
 from workflow.selectors.calibration import attempts_of, drift_by_coder, training_sets_of
 from workflow.services.calibration import calibration_finish, calibration_start
-from workflow.views.common import agency_for
+from workflow.views.common import agency_for, perform
 
 
 def calibration(request: HttpRequest) -> HttpResponse:
@@ -76,8 +76,5 @@ def calibration_complete(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     if attempt.coder_id != request.user.pk:
         raise Http404
-    try:
-        calibration_finish(attempt=attempt, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, validation_message(exc))
+    perform(request, lambda: calibration_finish(attempt=attempt, actor=request.user))
     return redirect("workflow:attempt", attempt.pk)

@@ -21,7 +21,7 @@ from workflow.services.training import (
     training_set_delete,
     training_set_save,
 )
-from workflow.views.common import agency_for
+from workflow.views.common import agency_for, perform
 
 
 def gold_standards(request: HttpRequest) -> HttpResponse:
@@ -57,24 +57,22 @@ def _agency_coding(request: HttpRequest, pk: int) -> Coding:
 @require_POST
 def gold_mark(request: HttpRequest, pk: int) -> HttpResponse:
     coding = _agency_coding(request, pk)
-    try:
-        coding_mark_gold(coding=coding, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, validation_message(exc))
-    else:
-        messages.success(request, f"{coding.transcript.label} by {coding.coder} is now gold.")
+    perform(
+        request,
+        lambda: coding_mark_gold(coding=coding, actor=request.user),
+        f"{coding.transcript.label} by {coding.coder} is now gold.",
+    )
     return redirect("workflow:gold")
 
 
 @require_POST
 def gold_unmark(request: HttpRequest, pk: int) -> HttpResponse:
     coding = _agency_coding(request, pk)
-    try:
-        coding_unmark_gold(coding=coding, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, validation_message(exc))
-    else:
-        messages.success(request, f"{coding.transcript.label} is no longer a gold standard.")
+    perform(
+        request,
+        lambda: coding_unmark_gold(coding=coding, actor=request.user),
+        f"{coding.transcript.label} is no longer a gold standard.",
+    )
     return redirect("workflow:gold")
 
 
@@ -133,12 +131,11 @@ def training_set_remove(request: HttpRequest, pk: int) -> HttpResponse:
         TrainingSet.objects.filter(agency=agency).select_related("agency"), pk
     )
     if request.method == "POST":
-        try:
-            training_set_delete(training_set=training_set, actor=request.user)
-        except ValidationError as exc:
-            messages.error(request, validation_message(exc))
-        else:
-            messages.success(request, f"Training set {training_set.name} deleted.")
+        perform(
+            request,
+            lambda: training_set_delete(training_set=training_set, actor=request.user),
+            f"Training set {training_set.name} deleted.",
+        )
         return redirect("workflow:training")
     return render(
         request,
