@@ -134,3 +134,76 @@ def test_coders_of_another_agency_see_nothing(pair, outsider, other_agency, clie
     other_coder = factories.make_user(other_agency, "coder")
     for user in (outsider, other_coder):
         assert client_for(user).get(reverse("coding:workspace", args=[mine.pk])).status_code == 404
+
+
+def test_queue_lists_only_the_coders_own_work(pair, coder, coder2, client_for):
+    _, mine, theirs = pair
+    page = client_for(coder).get(reverse("workflow:queue"), {"status": "submitted"})
+    assert reverse("coding:workspace", args=[mine.pk]) in page.content.decode()
+    page = client_for(coder).get(reverse("workflow:queue")).content.decode()
+    assert reverse("coding:workspace", args=[theirs.pk]) not in page
+    page = client_for(coder2).get(reverse("workflow:queue")).content.decode()
+    assert reverse("coding:workspace", args=[theirs.pk]) in page
+    assert reverse("coding:workspace", args=[mine.pk]) not in page
+
+
+@pytest.fixture
+def objects(pair, agency, practitioner, coder, coder2, supervisor):
+    from workflow.services.adjudication import adjudication_start
+    from workflow.services.calibration import calibration_start
+    from workflow.services.training import coding_mark_gold, training_set_save
+
+    transcript, mine, theirs = pair
+    _submit(theirs)
+    consensus = adjudication_start(transcript=transcript, scheme=mine.scheme, actor=supervisor)
+    assignment = factories.make_assignment(factories.make_transcript(agency, practitioner), coder)
+    gold_coding = factories.make_coding(
+        factories.make_transcript(agency, practitioner),
+        supervisor,
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    coding_mark_gold(coding=gold_coding, actor=supervisor)
+    training = training_set_save(
+        agency=agency, name="Set", scheme=mine.scheme, golds=[gold_coding], actor=supervisor
+    )
+    attempt = calibration_start(training_set=training, coder=coder2)
+    urls = [
+        reverse("workflow:adjudicate", args=[transcript.pk, mine.scheme_id]),
+        reverse("workflow:decide", args=[consensus.pk]),
+        reverse("workflow:finish", args=[consensus.pk]),
+        reverse("workflow:reopen", args=[mine.pk]),
+        reverse("workflow:withdraw", args=[assignment.pk]),
+        reverse("workflow:gold_mark", args=[mine.pk]),
+        reverse("workflow:gold_unmark", args=[gold_coding.pk]),
+        reverse("workflow:training_edit", args=[training.pk]),
+        reverse("workflow:training_delete", args=[training.pk]),
+        reverse("workflow:attempt", args=[attempt.pk]),
+        reverse("workflow:attempt_finish", args=[attempt.pk]),
+    ]
+    return {"urls": urls, "mine": mine, "consensus": consensus, "assignment": assignment}
+
+
+def _unchanged(objects):
+    from coding.models import Coding
+
+    mine = Coding.objects.get(pk=objects["mine"].pk)
+    consensus = Coding.objects.get(pk=objects["consensus"].pk)
+    assert (mine.kind, mine.status) == (CodingKind.PRIMARY, CodingStatus.SUBMITTED)
+    assert consensus.status == CodingStatus.IN_PROGRESS
+    assert Assignment.objects.filter(pk=objects["assignment"].pk).exists()
+
+
+def test_outsiders_get_404_on_every_workflow_object(objects, outsider, client_for):
+    client = client_for(outsider)
+    for url in objects["urls"]:
+        assert client.get(url).status_code in (404, 405), url
+        assert client.post(url).status_code == 404, url
+    _unchanged(objects)
+
+
+def test_coders_cannot_reach_supervisor_workflow_objects(objects, coder, client_for):
+    client = client_for(coder)
+    for url in objects["urls"]:
+        assert client.post(url).status_code in (403, 404), url
+    _unchanged(objects)
