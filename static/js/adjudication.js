@@ -167,8 +167,7 @@
         }
         var json = result.json;
         row.querySelector(".adj-consensus").textContent = json.consensus;
-        var decision = row.querySelector(".adj-decision");
-        decision.textContent = json.source + (json.reason ? ": " + json.reason : "");
+        row.querySelector(".adj-decision").textContent = json.decision;
         row.classList.add("adj-decided");
         if (pending === "own") {
           var chosen = Array.prototype.slice.call(choicesBox.querySelectorAll("input:checked"))
@@ -178,7 +177,11 @@
           var index = data.sources.findIndex(function (s) { return String(s.id) === String(pending); });
           item.consensus = item.answers[index];
         }
-        if (undecidedCount) undecidedCount.textContent = json.undecided;
+        if (undecidedCount) {
+          undecidedCount.textContent = disagreements.filter(function (r) {
+            return !r.classList.contains("adj-decided");
+          }).length;
+        }
         var next = nextUndecided();
         if (next) {
           select(next);

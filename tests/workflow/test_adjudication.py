@@ -233,17 +233,17 @@ def test_the_page_decides_over_json(case, supervisor, client_for):
     assert response.json() == {
         "item": f"u{u3.pk}",
         "consensus": "CR",
-        "source": "Taken from a coding",
+        "decision": "from ben: CR",
+        "source": "coding",
         "source_coding": second.pk,
         "reason": "CR",
-        "undecided": 1,
     }
     empathy = GlobalScale.objects.get(scheme=first.scheme, slug="empathy")
     response = client.post(decide, {"item": f"g{empathy.pk}", "source": "own", "value": "9"})
     assert response.status_code == 400
     assert "from 1 to 5" in response.json()["error"]
     response = client.post(decide, {"item": f"g{empathy.pk}", "source": "own", "value": "4"})
-    assert response.json()["undecided"] == 0
+    assert (response.json()["consensus"], response.json()["decision"]) == ("4", "own answer")
     finish = client.post(reverse("workflow:finish", args=[consensus.pk]))
     assert finish.status_code == 302
     consensus.refresh_from_db()

@@ -150,9 +150,13 @@ def adjudication_for(
     def code_answer(coding_id: int, utterance_id: int) -> Answer:
         return tuple(sorted(applied.get((coding_id, utterance_id), []), key=order.__getitem__))
 
+    choices_by_role: dict[str, list[Code]] = {}
     rows = []
     for utterance in Utterance.objects.filter(transcript=transcript).order_by("position"):
-        choices = [c for c in codes.values() if c.dimension.accepts(utterance.speaker_role)]
+        role = utterance.speaker_role
+        if role not in choices_by_role:
+            choices_by_role[role] = [c for c in codes.values() if c.dimension.accepts(role)]
+        choices = choices_by_role[role]
         item = None
         if choices:
             answers = [code_answer(c.pk, utterance.pk) for c in sources]
@@ -193,6 +197,53 @@ def adjudication_for(
         rows=rows,
         globals=globals_,
         codes=codes,
+    )
+
+
+def adjudication_item(
+    consensus: Coding, *, utterance: Utterance | None = None, scale: GlobalScale | None = None
+) -> Item:
+    """One item of an adjudication as it stands now, read without the rest of the transcript.
+    Six queries."""
+    sources = adjudication_sources(consensus.transcript, consensus.scheme)
+    ids = [c.pk for c in sources] + [consensus.pk]
+    decisions = AdjudicationDecision.objects.filter(consensus=consensus).select_related(
+        "source_coding__coder"
+    )
+    if utterance is not None:
+        codes = Code.objects.filter(scheme=consensus.scheme_id).in_bulk()
+        applied: dict[int, list[int]] = defaultdict(list)
+        for coding_id, code_id in (
+            UtteranceCode.objects.filter(coding_id__in=ids, utterance=utterance)
+            .order_by("code__dimension__position", "code__position", "code_id")
+            .values_list("coding_id", "code_id")
+        ):
+            applied[coding_id].append(code_id)
+        answers: list[Answer] = [tuple(applied.get(c.pk, [])) for c in sources]
+        current = tuple(applied.get(consensus.pk, []))
+        return Item(
+            key=f"u{utterance.pk}",
+            answers=answers,
+            labels=[_code_label(a, codes) for a in answers],
+            consensus=current,
+            consensus_label=_code_label(current, codes),
+            decision=decisions.filter(utterance=utterance).first(),
+            utterance=utterance,
+        )
+    values = dict(
+        GlobalRating.objects.filter(coding_id__in=ids, scale=scale).values_list(
+            "coding_id", "value"
+        )
+    )
+    answers = [values.get(c.pk) for c in sources]
+    return Item(
+        key=f"g{scale.pk}",
+        answers=answers,
+        labels=[_value_label(a) for a in answers],
+        consensus=values.get(consensus.pk),
+        consensus_label=_value_label(values.get(consensus.pk)),
+        decision=decisions.filter(scale=scale).first(),
+        scale=scale,
     )
 
 

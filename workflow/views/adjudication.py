@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, get_coding_for_user, get_transcript_for_user, require
@@ -10,8 +12,15 @@ from coding.models import Coding, CodingKind, GlobalScale
 from mi_coding.commands import validation_message
 from mi_coding.pagination import paginate
 from workflow.forms import DecisionForm
+from workflow.models import DecisionSource
 from workflow.people import schemes_for
-from workflow.selectors.adjudication import Adjudication, adjudication_cases, adjudication_for
+from workflow.selectors.adjudication import (
+    Adjudication,
+    Item,
+    adjudication_cases,
+    adjudication_for,
+    adjudication_item,
+)
 from workflow.services.adjudication import (
     adjudication_decide,
     adjudication_finish,
@@ -48,7 +57,98 @@ def adjudicate(request: HttpRequest, transcript_pk: int, scheme_pk: int) -> Http
     return render(
         request,
         "workflow/adjudicate.html",
-        {"case": case, "page_data": _page_data(case)},
+        {
+            "case": case,
+            "page_data": _page_data(case),
+            "utterance_rows": _utterance_rows(case),
+            "global_rows": _global_rows(case),
+        },
+    )
+
+
+def decision_text(item: Item) -> str:
+    decision = item.decision
+    if decision is None:
+        return "" if item.agreed else "to decide"
+    if decision.source == DecisionSource.CODING:
+        text = f"from {decision.source_coding.coder.username}"
+    elif decision.source == DecisionSource.OWN:
+        text = "own answer"
+    else:
+        text = "agreed"
+    return f"{text}: {decision.reason}" if decision.reason else text
+
+
+# A 1,000-utterance transcript has 1,000 rows: built here rather than in a template loop,
+# which would take several times as long to render.
+def _item_cells(item: Item, with_consensus: bool) -> SafeString:
+    cells = format_html_join("", '<td class="adj-answer">{}</td>', ((x,) for x in item.labels))
+    if not with_consensus:
+        return cells
+    return format_html(
+        '{}<td class="adj-consensus">{}</td><td class="adj-decision small">{}</td>',
+        cells,
+        item.consensus_label,
+        decision_text(item),
+    )
+
+
+def _item_classes(item: Item) -> str:
+    classes = ["adj-item"]
+    if not item.agreed:
+        classes.append("adj-disagree")
+    if item.decided:
+        classes.append("adj-decided")
+    return " ".join(classes)
+
+
+def _utterance_rows(case: Adjudication) -> SafeString:
+    with_consensus = case.consensus is not None
+    blank = mark_safe("<td></td>" * (len(case.sources) + (2 if with_consensus else 0)))  # noqa: S308
+    rows = []
+    for row in case.rows:
+        u, item = row.utterance, row.item
+        if item is None:
+            rows.append(
+                format_html(
+                    '<tr id="row-{}" class="utterance-{} adj-context"><td>{}</td><td>{}</td>'
+                    '<td class="adj-text">{}</td>{}</tr>',
+                    u.position,
+                    u.speaker_role,
+                    u.position,
+                    u.speaker_label,
+                    u.text,
+                    blank,
+                )
+            )
+            continue
+        rows.append(
+            format_html(
+                '<tr id="row-{}" class="utterance-{} {}" data-item="{}" data-label="#{}">'
+                '<td>{}</td><td>{}</td><td class="adj-text">{}</td>{}</tr>',
+                u.position,
+                u.speaker_role,
+                _item_classes(item),
+                item.key,
+                u.position,
+                u.position,
+                u.speaker_label,
+                u.text,
+                _item_cells(item, with_consensus),
+            )
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part is escaped above
+
+
+def _global_rows(case: Adjudication) -> SafeString:
+    with_consensus = case.consensus is not None
+    return format_html_join(
+        "\n",
+        '<tr class="{}" data-item="{}" data-label="{}"><th scope="row">{}</th>{}</tr>',
+        (
+            (_item_classes(i), i.key, i.scale.name, i.scale.name, _item_cells(i, with_consensus))
+            for i in case.globals
+        ),
     )
 
 
@@ -122,16 +222,15 @@ def adjudication_decision(request: HttpRequest, pk: int) -> JsonResponse:
         )
     except ValidationError as exc:
         return JsonResponse({"error": validation_message(exc)}, status=400)
-    case = adjudication_for(consensus.transcript, consensus.scheme)
-    item = next(i for i in case.items if i.key == f"{kind}{item_pk}")
+    item = adjudication_item(consensus, utterance=utterance, scale=scale)
     return JsonResponse(
         {
             "item": item.key,
             "consensus": item.consensus_label,
-            "source": item.decision.get_source_display(),
+            "decision": decision_text(item),
+            "source": item.decision.source,
             "source_coding": item.decision.source_coding_id,
             "reason": item.decision.reason,
-            "undecided": len(case.undecided),
         }
     )
 
