@@ -184,7 +184,7 @@ def assignment_start(*, assignment: Assignment, actor: User) -> Coding:
     """The assignment's coding, created when its coder first opens it."""
     with transaction.atomic():
         assignment = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(of=("self",))
             .select_related("transcript", "scheme", "coding")
             .get(pk=assignment.pk)
         )
