@@ -280,6 +280,7 @@ class SegmentForm(forms.Form):
 class AudioForm(forms.Form):
     audio = forms.FileField(
         label="Audio file",
+        allow_empty_file=True,  # audio_check names the empty file in its message
         help_text=f"{', '.join(f'.{e}' for e in AUDIO_EXTENSIONS)}, "
         f"up to {megabytes(settings.MI_AUDIO_MAX_BYTES)}.",
         widget=forms.ClearableFileInput(

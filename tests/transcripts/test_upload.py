@@ -65,6 +65,10 @@ def test_the_upload_page_is_for_supervisors_and_admins(
         assert client_for(user).get(UPLOAD).status_code == 403
 
 
+def test_the_upload_page_says_when_there_is_no_practitioner(signed_in):
+    assert "has no practitioners yet" in signed_in.get(UPLOAD).content.decode()
+
+
 def test_upload_shows_a_preview_and_stores_nothing(signed_in, practitioner):
     url = preview_url(upload(signed_in, practitioner, ("week1.txt", TEXT)))
     assert not Transcript.objects.exists()

@@ -126,6 +126,20 @@ def test_the_page_shows_the_conversation_times_and_codings(
     assert reverse("transcripts:utterance", args=[transcript.pk, 1]) not in html
 
 
+def test_the_page_takes_a_fixed_number_of_queries(
+    client_for, supervisor, agency, practitioner, coder, coder2, django_assert_max_num_queries
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=200)
+    factories.make_coding(transcript, coder, submitted=True)
+    factories.make_coding(transcript, coder2)
+    client = client_for(supervisor)
+    client.get(detail(transcript))
+    with django_assert_max_num_queries(14):
+        response = client.get(detail(transcript))
+    assert len(response.context["codings"]) == 2
+    assert response.content.decode().count('class="utterance utterance-') == 200
+
+
 def test_managers_get_the_editing_controls_until_coding_begins(client_for, supervisor, transcript):
     html = client_for(supervisor).get(detail(transcript)).content.decode()
     first = transcript.utterances.get(position=1)
@@ -300,6 +314,8 @@ def test_segment_by_hand_and_at_random(client_for, supervisor, agency, practitio
 def test_audio_attach_through_the_page(client_for, supervisor, transcript, media_root):
     client = client_for(supervisor)
     url = reverse("transcripts:audio_upload", args=[transcript.pk])
+    response = client.post(url, {"audio": SimpleUploadedFile("none.mp3", b"")}, follow=True)
+    assert "none.mp3: the file is empty" in response.content.decode()
     response = client.post(
         url, {"audio": SimpleUploadedFile("s.txt.mp3", b"%PDF-1.4" + bytes(20))}, follow=True
     )
