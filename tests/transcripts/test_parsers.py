@@ -59,6 +59,17 @@ def test_a_label_after_the_first_words_of_a_line_is_prose_not_a_speaker():
     ]
 
 
+def test_labels_without_a_space_but_not_clock_times_or_addresses():
+    parsed = parse_upload(
+        "tight.txt", b"T:Hello.\nC:We met at 12:30.\nsee http://example.org\nT:Okay.\n"
+    )[0]
+    assert said(parsed) == [
+        ("T", "Hello."),
+        ("C", "We met at 12:30. see http://example.org"),
+        ("T", "Okay."),
+    ]
+
+
 def test_a_stamp_may_follow_the_label_and_times_may_be_bare():
     parsed = parse_upload(
         "s.txt", b"T (00:01:02): Hi.\nC [1:03.5]: Hello.\n1:00:00 T: An hour in.\n"

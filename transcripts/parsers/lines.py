@@ -22,7 +22,8 @@ _LEADING_STAMP = re.compile(
 _LABEL = re.compile(
     r"^(?P<label>[^\W\d_][\w .'’&/-]{0,59}?)\s*"
     rf"(?:{_BRACKETED})?"
-    r"\s*:(?=\s|$)\s*(?P<text>.*)$"
+    # A colon before a digit is a clock ("at 12:30"), before "//" a web address.
+    r"\s*:(?!\d|//)\s*(?P<text>.*)$"
 )
 _MAX_LABEL_WORDS = 4
 
