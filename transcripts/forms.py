@@ -41,7 +41,7 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-class SessionFieldsMixin(forms.Form):
+class SessionDetailsForm(forms.Form):
     """What is known about a session, asked when uploading and in the preview."""
 
     practitioner = forms.ModelChoiceField(queryset=Practitioner.objects.none())
@@ -59,7 +59,7 @@ class SessionFieldsMixin(forms.Form):
         )
 
 
-class UploadForm(SessionFieldsMixin):
+class UploadForm(SessionDetailsForm):
     """Files to parse and the session's details; cleaning parses every file."""
 
     files = MultipleFileField(
@@ -108,7 +108,7 @@ class UploadForm(SessionFieldsMixin):
         }
 
 
-class DocumentForm(SessionFieldsMixin):
+class DocumentForm(SessionDetailsForm):
     """One parsed file in the preview: its details and a role for each speaker label."""
 
     title = forms.CharField(max_length=200, required=False)
@@ -197,7 +197,7 @@ class ColumnsForm(forms.Form):
         )
 
 
-class TranscriptForm(SessionFieldsMixin):
+class TranscriptForm(SessionDetailsForm):
     title = forms.CharField(max_length=200, required=False)
     field_order = ["title", "practitioner", "session_date", "target_change", "client_pseudonym"]
 
