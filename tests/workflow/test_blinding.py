@@ -79,15 +79,28 @@ def test_transcript_page_lists_only_the_coders_own_coding_while_blind(
 ):
     transcript, mine, theirs = pair
     url = reverse("transcripts:detail", args=[transcript.pk])
-    page = client_for(coder).get(url).content.decode()
+    response = client_for(coder).get(url)
+    page = response.content.decode()
+    assert list(response.context["codings"]) == [mine]
     assert reverse("coding:workspace", args=[mine.pk]) in page
     assert reverse("coding:workspace", args=[theirs.pk]) not in page
-    assert "by ben" not in page
     page = client_for(coder2).get(url).content.decode()
     assert reverse("coding:workspace", args=[mine.pk]) not in page
     page = client_for(supervisor).get(url).content.decode()
     assert reverse("coding:workspace", args=[mine.pk]) in page
     assert reverse("coding:workspace", args=[theirs.pk]) in page
+
+
+def test_transcript_list_status_does_not_betray_another_coding(pair, coder, supervisor, client_for):
+    """ana's own coding is submitted; ben's open one must not show as "in progress" to her."""
+    transcript, _, _ = pair
+
+    def status_for(user):
+        page = client_for(user).get(reverse("transcripts:list")).context["page"]
+        return {t.pk: t.coding_status for t in page}[transcript.pk]
+
+    assert status_for(coder) == "submitted"
+    assert status_for(supervisor) == "in_progress"
 
 
 def test_a_pending_assignment_keeps_the_transcript_blind(
