@@ -284,3 +284,16 @@ def test_supervisor_reopens_a_submitted_coding_with_a_reason(
     event = AuditEvent.objects.get(action="coding.reopen")
     assert event.details == {"reason": "missed reflections"}
     assert client_for(coder).post(reverse("workflow:reopen", args=[coding.pk])).status_code == 403
+
+
+def test_assigning_from_a_transcripts_row_offers_just_that_transcript(
+    transcripts, coder, supervisor, client_for
+):
+    factories.make_assignment(transcripts[0], coder)
+    response = client_for(supervisor).get(
+        reverse("workflow:assign"), {"transcript": transcripts[0].pk}
+    )
+    assert [t.pk for t in response.context["page"]] == [transcripts[0].pk]
+    assert f'value="{transcripts[0].pk}" id="t{transcripts[0].pk}" checked' in (
+        response.content.decode()
+    )

@@ -131,9 +131,11 @@ def assign(request: HttpRequest) -> HttpResponse:
                 "workflow/assign_confirm.html",
                 {"plan": plan, "data": data, "hidden_fields": hidden_fields(request)},
             )
-    show_all = request.GET.get("show") == "all"
+    show_all = request.GET.get("show") == "all" or "transcripts" in initial
     transcripts = Transcript.objects.filter(agency=agency).for_list()
-    if not show_all:
+    if "transcripts" in initial:
+        transcripts = transcripts.filter(pk__in=initial["transcripts"])
+    elif not show_all:
         transcripts = transcripts.filter(assignments__isnull=True)
     page = paginate(request, transcripts.order_by("-pk").distinct())
     chosen = {str(pk) for pk in (form["transcripts"].value() or [])}
