@@ -264,6 +264,7 @@ class _Planner:
         if columns is None:
             return []
         validate_username = UnicodeUsernameValidator()
+        valid_usernames: set[str] = set()
         records: list[_Record] = []
         seen: dict[tuple[str, str, str], int] = {}
         for row in self.table.rows:
@@ -278,15 +279,17 @@ class _Planner:
                 continue
             if not self._lengths_fit(row, values):
                 continue
-            try:
-                validate_username(values["coder"])
-            except ValidationError:
-                self.plan.add(
-                    f"coder {values['coder']!r} is not a valid user name: use letters, digits "
-                    "and @ . + - _ only",
-                    row.number,
-                )
-                continue
+            if values["coder"] not in valid_usernames:
+                try:
+                    validate_username(values["coder"])
+                except ValidationError:
+                    self.plan.add(
+                        f"coder {values['coder']!r} is not a valid user name: use letters, "
+                        "digits and @ . + - _ only",
+                        row.number,
+                    )
+                    continue
+                valid_usernames.add(values["coder"])
             key = (values["transcript"], values["utterance"], values["coder"])
             if key in seen:
                 self.plan.add(

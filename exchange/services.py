@@ -100,7 +100,7 @@ def _transcripts(
     for planned, transcript in zip(new, created, strict=True):
         utterances.extend(
             Utterance(
-                transcript=transcript,
+                transcript_id=transcript.pk,
                 position=utterance.position,
                 speaker_label=utterance.speaker,
                 speaker_role=utterance.role,
@@ -150,9 +150,9 @@ def codings_import(*, plan: ImportPlan, actor: User | None = None) -> list[Impor
             codings = Coding.objects.bulk_create(
                 [
                     Coding(
-                        transcript=transcripts[planned.title],
-                        scheme=scheme,
-                        coder=users[coding.coder],
+                        transcript_id=transcripts[planned.title].pk,
+                        scheme_id=scheme.pk,
+                        coder_id=users[coding.coder].pk,
                         kind=coding.kind,
                         status=CodingStatus.SUBMITTED,
                         submitted_at=now,
@@ -166,9 +166,9 @@ def codings_import(*, plan: ImportPlan, actor: User | None = None) -> list[Impor
                 utterance_ids = {u.position: u.pk for u in planned.utterances}
                 code_rows.extend(
                     UtteranceCode(
-                        coding=row,
+                        coding_id=row.pk,
                         utterance_id=utterance_ids[position],
-                        code=code,
+                        code_id=code.pk,
                         dimension_id=code.dimension_id,
                         exclusive=not code.dimension.multiple,
                     )
@@ -176,8 +176,8 @@ def codings_import(*, plan: ImportPlan, actor: User | None = None) -> list[Impor
                 )
                 rating_rows.extend(
                     GlobalRating(
-                        coding=row,
-                        scale=scale,
+                        coding_id=row.pk,
+                        scale_id=scale.pk,
                         value=value,
                         scale_min=scale.min_value,
                         scale_max=scale.max_value,
