@@ -6,12 +6,11 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import filesizeformat
 
 from accounts.models import Agency, Practitioner
 from coding.models import CodingScheme
 from exchange.plan import ImportColumns, ImportOptions
-from exchange.tables import Table, TableError, read_table, size_limit_message
+from exchange.tables import Table, TableError, file_size, read_table, size_limit_message
 from mi_coding.tabular import CSV, FORMATS
 
 
@@ -35,7 +34,7 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Coded data (CSV)",
         help_text="One row per transcript, utterance and coder, with a header row. Largest "
-        f"file: {filesizeformat(settings.MI_IMPORT_MAX_BYTES)}.",
+        f"file: {file_size(settings.MI_IMPORT_MAX_BYTES)}.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,text/csv"}),
     )
     globals_file = forms.FileField(

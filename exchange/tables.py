@@ -48,14 +48,16 @@ class Table:
         return None
 
 
+def file_size(size: int) -> str:
+    """ "2.0 MB", with a plain space so command-line messages read cleanly."""
+    return filesizeformat(size).replace("\xa0", " ")
+
+
 def size_limit_message(filename: str, size: int) -> str | None:
     limit = settings.MI_IMPORT_MAX_BYTES
     if size <= limit:
         return None
-    return (
-        f"{filename} is {filesizeformat(size)}, larger than the import limit of "
-        f"{filesizeformat(limit)}"
-    )
+    return f"{filename} is {file_size(size)}, larger than the import limit of {file_size(limit)}"
 
 
 def _decode(filename: str, data: bytes) -> tuple[str, str]:

@@ -1,5 +1,7 @@
 """Importing from the web: upload, choose columns and scheme, preview, confirm."""
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -246,3 +248,16 @@ def test_mapping_refuses_one_column_for_two_roles(agency, admin_user, talk_schem
     )
     assert response.context["plan"] is None
     assert "Choose a different column for each role." in response.content.decode()
+
+
+def test_uploads_forgotten_for_a_day_are_removed(agency, admin_user, client_for, settings):
+    directory = imports_dir(settings)
+    directory.mkdir(parents=True)
+    stale, fresh = directory / "old-coded.csv", directory / "recent-coded.csv"
+    stale.write_text("x")
+    fresh.write_text("x")
+    two_days_ago = time.time() - 2 * 24 * 60 * 60
+    os.utime(stale, (two_days_ago, two_days_ago))
+    upload(client_for(admin_user))
+    assert not stale.exists()
+    assert fresh.exists()
