@@ -9,8 +9,8 @@ from django.db.models import Q, QuerySet
 
 from accounts.models import Agency, Practitioner
 from coding.models import CodingScheme
-from exchange.plan import ImportColumns, ImportOptions
-from exchange.tables import Table, TableError, file_size, read_table, size_limit_message
+from exchange.importing.plan import ImportColumns, ImportOptions
+from exchange.importing.tables import Table, TableError, file_size, read_table, size_limit_message
 from mi_coding.tabular import CSV, FORMATS
 
 
@@ -161,7 +161,7 @@ class ImportMappingForm(forms.Form):
         )
 
 
-class _ExportForm(forms.Form):
+class ExportForm(forms.Form):
     scheme = forms.ModelChoiceField(
         queryset=CodingScheme.objects.none(), required=False, empty_label="Every scheme"
     )
@@ -170,14 +170,18 @@ class _ExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes
 
+    def scheme_slug(self) -> str:
+        scheme = self.cleaned_data["scheme"]
+        return scheme.slug if scheme else ""
 
-class ScoresExportForm(_ExportForm):
+
+class ScoresExportForm(ExportForm):
     format = forms.ChoiceField(
         choices=[(fmt, fmt.upper()) for fmt in FORMATS], initial=CSV, label="Format"
     )
 
 
-class CodesExportForm(_ExportForm):
+class CodesExportForm(ExportForm):
     include_text = forms.BooleanField(
         required=False,
         label="Include the utterance text",

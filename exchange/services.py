@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Agency, AuditEvent, Membership, Role, User
 from accounts.services import audit_record
 from coding.models import Coding, CodingStatus, GlobalRating, UtteranceCode
-from exchange.plan import ImportPlan
+from exchange.importing.plan import ImportPlan
 from transcripts.models import SourceFormat, Transcript, Utterance
 
 BATCH = 2000

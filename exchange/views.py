@@ -11,7 +11,16 @@ from accounts.access import Cap, can, current_agency, require, role_in
 from accounts.models import Agency
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
-from exchange.forms import CodesExportForm, ImportMappingForm, ImportUploadForm, ScoresExportForm
+from exchange.forms import (
+    CodesExportForm,
+    ExportForm,
+    ImportMappingForm,
+    ImportUploadForm,
+    ScoresExportForm,
+)
+from exchange.importing.check import plan_import
+from exchange.importing.plan import ImportPlan
+from exchange.importing.tables import Table, TableError, read_table
 from exchange.pending import (
     CODED,
     GLOBALS,
@@ -21,7 +30,6 @@ from exchange.pending import (
     pending_get,
     pending_remember_mapping,
 )
-from exchange.plan import ImportPlan, plan_import
 from exchange.selectors import (
     AGENCY,
     MINE,
@@ -31,7 +39,6 @@ from exchange.selectors import (
     utterance_code_table,
 )
 from exchange.services import codings_import
-from exchange.tables import Table, TableError, read_table
 from mi_coding.commands import validation_message
 from mi_coding.tabular import CSV, table_response
 
@@ -82,50 +89,55 @@ def _download_name(agency: Agency, scope: str, what: str) -> str:
     return f"{owner}-{what}-{timezone.localdate():%Y-%m-%d}"
 
 
-@require_POST
-def export_scores(request: HttpRequest) -> HttpResponse:
+def _export_form(
+    request: HttpRequest, form_class: type[ExportForm]
+) -> tuple[Agency, str, QuerySet[Coding], ExportForm]:
+    """The agency, scope and codings of an export request, and its bound form."""
     agency = _agency(request)
     scope = _scope(request)
     codings = _export_codings(request, agency, scope)
-    form = ScoresExportForm(request.POST, schemes=schemes_in_use(codings))
+    return agency, scope, codings, form_class(request.POST, schemes=schemes_in_use(codings))
+
+
+def _record_export(
+    request: HttpRequest, agency: Agency, what: str, details: dict[str, object]
+) -> None:
+    audit_record(actor=request.user, action=f"export.{what}", agency=agency, details=details)
+
+
+@require_POST
+def export_scores(request: HttpRequest) -> HttpResponse:
+    agency, scope, codings, form = _export_form(request, ScoresExportForm)
     if not form.is_valid():
         messages.error(request, "Choose a scheme and a format from the lists.")
         return redirect("exchange:index")
     scheme, fmt = form.cleaned_data["scheme"], form.cleaned_data["format"]
     table = score_table(codings, agency, scheme)
-    audit_record(
-        actor=request.user,
-        action="export.scores",
-        agency=agency,
-        details={
-            "scope": scope,
-            "format": fmt,
-            "scheme": scheme.slug if scheme else "",
-            "rows": len(table.rows),
-        },
+    _record_export(
+        request,
+        agency,
+        "scores",
+        {"scope": scope, "format": fmt, "scheme": form.scheme_slug(), "rows": len(table.rows)},
     )
     return table_response(fmt, _download_name(agency, scope, "scores"), table.columns, table.rows)
 
 
 @require_POST
 def export_codes(request: HttpRequest) -> HttpResponse:
-    agency = _agency(request)
-    scope = _scope(request)
-    codings = _export_codings(request, agency, scope)
-    form = CodesExportForm(request.POST, schemes=schemes_in_use(codings))
+    agency, scope, codings, form = _export_form(request, CodesExportForm)
     if not form.is_valid():
         messages.error(request, "Choose a scheme from the list.")
         return redirect("exchange:index")
     scheme, include_text = form.cleaned_data["scheme"], form.cleaned_data["include_text"]
     table = utterance_code_table(codings, include_text=include_text, scheme=scheme)
-    audit_record(
-        actor=request.user,
-        action="export.utterance_codes",
-        agency=agency,
-        details={
+    _record_export(
+        request,
+        agency,
+        "utterance_codes",
+        {
             "scope": scope,
             "format": CSV,
-            "scheme": scheme.slug if scheme else "",
+            "scheme": form.scheme_slug(),
             "include_text": include_text,
             "rows": len(table.rows),
         },

@@ -1,6 +1,6 @@
 import pytest
 
-from exchange.speakers import guess_role, speaker_roles
+from exchange.importing.speakers import guess_role, speaker_roles
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exchange.tables import TableError, read_table
+from exchange.importing.tables import TableError, read_table
 
 CSV = "transcript,utterance,speaker,text,coder,code\nS1,1,T,Café “quoted”,ana,Q\n"
 

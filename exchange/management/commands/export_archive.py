@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.services import audit_record
 from exchange.archive.columns import ArchiveError
 from exchange.archive.dump import archive_dump
+from exchange.management.commands._files import write_output
 from mi_coding.commands import agency_by_slug
 
 
@@ -26,10 +27,7 @@ class Command(BaseCommand):
             data = archive_dump(target)
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
-        try:
-            Path(output).write_bytes(data)
-        except OSError as exc:
-            raise CommandError(f"{output}: cannot write: {exc.strerror}") from exc
+        write_output(output, data)
         audit_record(
             actor=None,
             action="export.archive",

@@ -1,9 +1,8 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import audit_record
 from coding.models import Coding, CodingScheme
+from exchange.management.commands._files import write_output
 from exchange.selectors import score_table
 from mi_coding.commands import agency_by_slug
 from mi_coding.tabular import CSV, FORMATS, XLSX, write_table
@@ -42,10 +41,7 @@ class Command(BaseCommand):
         table = score_table(Coding.objects.filter(transcript__agency=target), target, chosen)
         data = write_table(format, table.columns, table.rows, sheet="scores")
         if output:
-            try:
-                Path(output).write_bytes(data)
-            except OSError as exc:
-                raise CommandError(f"{output}: cannot write: {exc.strerror}") from exc
+            write_output(output, data)
         else:
             self.stdout.write(data.decode("utf-8"), ending="")
         audit_record(

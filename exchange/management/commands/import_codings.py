@@ -3,9 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.models import CodingScheme
-from exchange.plan import ImportColumns, ImportOptions, plan_import
+from exchange.importing.check import plan_import
+from exchange.importing.plan import ImportColumns, ImportOptions
+from exchange.importing.tables import Table, TableError, read_table
 from exchange.services import codings_import
-from exchange.tables import Table, TableError, read_table
 from mi_coding.commands import agency_by_slug, command_errors, practitioner_by_name
 
 

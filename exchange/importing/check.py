@@ -1,9 +1,8 @@
-"""Checking a coded-data file before anything is written: the import plan.
+"""Checking a coded-data file before anything is written.
 
 ``plan_import`` reads the whole file against the scheme and the agency's existing transcripts,
 users and codings in a fixed number of queries and returns what an import would create, or
-the problems that stop it, each naming its row. The command line and the web preview both
-show this plan; ``exchange.services.codings_import`` writes it.
+the problems that stop it, each naming its row.
 """
 
 from __future__ import annotations
@@ -11,25 +10,25 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
-from accounts.models import Agency, Membership, Practitioner, User
-from coding.models import (
-    PERSONAL_KINDS,
-    Code,
-    Coding,
-    CodingKind,
-    CodingScheme,
-    GlobalScale,
+from accounts.models import Agency, Membership, User
+from coding.models import PERSONAL_KINDS, Code, Coding, CodingKind, GlobalScale
+from exchange.importing.plan import (
+    ImportOptions,
+    ImportPlan,
+    PlannedCoding,
+    PlannedTranscript,
+    PlannedUtterance,
+    Problem,
 )
-from exchange.speakers import speaker_roles
-from exchange.tables import Row, Table
+from exchange.importing.speakers import speaker_roles
+from exchange.importing.tables import Row, Table
 from transcripts.models import Transcript, Utterance
 
-MAX_PROBLEMS = 100
 CODE_SEPARATOR = ";"
 GLOBAL_COLUMNS = ("transcript", "coder", "scale", "value")
 
@@ -38,129 +37,6 @@ _SPEAKER_MAX = Utterance._meta.get_field("speaker_label").max_length
 _REF_MAX = Utterance._meta.get_field("source_ref").max_length
 _USERNAME_MAX = User._meta.get_field("username").max_length
 _DIGITS = re.compile(r"(\d+)")
-
-
-@dataclass(frozen=True)
-class ImportColumns:
-    """Which column of the file holds what; the defaults are the documented column names."""
-
-    transcript: str = "transcript"
-    utterance: str = "utterance"
-    speaker: str = "speaker"
-    text: str = "text"
-    coder: str = "coder"
-    codes: tuple[str, ...] = ("code",)
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    scheme: CodingScheme
-    columns: ImportColumns = field(default_factory=ImportColumns)
-    ignore_values: tuple[str, ...] = ()
-    practitioner_speakers: tuple[str, ...] = ()
-    client_speakers: tuple[str, ...] = ()
-    practitioner: Practitioner | None = None
-    replace: bool = False
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    filename: str = ""
-    row: int | None = None
-
-    def __str__(self) -> str:
-        where = self.filename
-        if self.row is not None:
-            where = f"{where}: row {self.row}" if where else f"row {self.row}"
-        return f"{where}: {self.message}" if where else self.message
-
-
-@dataclass
-class PlannedUtterance:
-    ref: str
-    position: int
-    speaker: str
-    role: str
-    text: str
-    row: int
-    pk: int | None = None
-
-
-@dataclass
-class PlannedCoding:
-    coder: str
-    kind: str
-    row: int
-    codes: list[tuple[int, Code]] = field(default_factory=list)
-    ratings: dict[int, tuple[GlobalScale, int]] = field(default_factory=dict)
-    replaces: int | None = None
-
-
-@dataclass
-class PlannedTranscript:
-    title: str
-    row: int
-    existing: Transcript | None
-    utterances: list[PlannedUtterance] = field(default_factory=list)
-    codings: list[PlannedCoding] = field(default_factory=list)
-
-
-@dataclass
-class ImportPlan:
-    agency: Agency
-    options: ImportOptions
-    filename: str
-    rows: int = 0
-    transcripts: list[PlannedTranscript] = field(default_factory=list)
-    speakers: dict[str, str] = field(default_factory=dict)
-    coders: list[str] = field(default_factory=list)
-    new_coders: list[str] = field(default_factory=list)
-    joining_coders: list[str] = field(default_factory=list)
-    unknown_values: dict[str, list[int]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    more_problems: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def problem_count(self) -> int:
-        return len(self.problems) + self.more_problems
-
-    def add(self, message: str, row: int | None = None, filename: str | None = None) -> None:
-        if len(self.problems) >= MAX_PROBLEMS:
-            self.more_problems += 1
-            return
-        self.problems.append(Problem(message, self.filename if filename is None else filename, row))
-
-    @property
-    def codings(self) -> list[PlannedCoding]:
-        return [coding for transcript in self.transcripts for coding in transcript.codings]
-
-    @property
-    def new_transcripts(self) -> list[PlannedTranscript]:
-        return [t for t in self.transcripts if t.existing is None]
-
-    @property
-    def code_count(self) -> int:
-        return sum(len(coding.codes) for coding in self.codings)
-
-    @property
-    def rating_count(self) -> int:
-        return sum(len(coding.ratings) for coding in self.codings)
-
-    @property
-    def replaced_count(self) -> int:
-        return sum(coding.replaces is not None for coding in self.codings)
-
-    def summary(self) -> str:
-        """The first problem on one line, with how many more there are."""
-        if self.ok:
-            return ""
-        more = self.problem_count - 1
-        return str(self.problems[0]) + (f" (and {more} more problems)" if more else "")
 
 
 @dataclass
