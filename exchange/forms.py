@@ -141,7 +141,7 @@ class ImportMappingForm(forms.Form):
             )
         return data
 
-    def import_options(self) -> ImportOptions:
+    def import_options(self, *, outside_users_join: bool) -> ImportOptions:
         data = self.cleaned_data
         return ImportOptions(
             scheme=data["scheme"],
@@ -158,6 +158,7 @@ class ImportMappingForm(forms.Form):
             client_speakers=_split(data["client_speakers"]),
             practitioner=data["practitioner"],
             replace=data["replace"],
+            outside_users_join=outside_users_join,
         )
 
 

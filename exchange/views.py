@@ -163,12 +163,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import_upload.html", {"form": form})
 
 
-def _plan(agency: Agency, form: ImportMappingForm, tables: dict[str, Table]) -> ImportPlan:
+def _plan(
+    request: HttpRequest, agency: Agency, form: ImportMappingForm, tables: dict[str, Table]
+) -> ImportPlan:
+    # Adding an account of another agency is adding a member: only for those who manage them.
+    options = form.import_options(
+        outside_users_join=can(request.user, agency.pk, Cap.MANAGE_AGENCY)
+    )
     return plan_import(
-        agency=agency,
-        table=tables[CODED],
-        options=form.import_options(),
-        globals_table=tables.get(GLOBALS),
+        agency=agency, table=tables[CODED], options=options, globals_table=tables.get(GLOBALS)
     )
 
 
@@ -199,7 +202,7 @@ def import_map(request: HttpRequest, token: str) -> HttpResponse:
     form = ImportMappingForm(data, table=tables[CODED], agency=agency)
     plan = None
     if data is not None and form.is_valid():
-        plan = _plan(agency, form, tables)
+        plan = _plan(request, agency, form, tables)
         pending_remember_mapping(
             request,
             {key: request.POST.getlist(key) for key in form.fields if key in request.POST},
@@ -222,7 +225,7 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The column mapping is no longer valid; check it again.")
         return redirect("exchange:import_map", token=token)
-    plan = _plan(agency, form, tables)
+    plan = _plan(request, agency, form, tables)
     if not plan.ok:
         messages.error(request, f"Nothing was imported: {plan.summary()}")
         return redirect("exchange:import_map", token=token)

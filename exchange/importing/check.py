@@ -364,7 +364,8 @@ class _Planner:
 
     # -------------------------------------------------------------- coders and codings
 
-    def _coders(self, usernames: list[str]) -> None:
+    def _coders(self, first_rows: dict[str, int]) -> None:
+        usernames = list(first_rows)
         existing = dict(User.objects.filter(username__in=usernames).values_list("username", "pk"))
         members = set(
             Membership.objects.filter(
@@ -376,6 +377,13 @@ class _Planner:
         self.plan.joining_coders = [
             name for name in usernames if name in existing and existing[name] not in members
         ]
+        if not self.options.outside_users_join:
+            for name in self.plan.joining_coders:
+                self.plan.add(
+                    f"coder {name!r} is the user name of an account outside this agency; an "
+                    "admin can add them to the agency first, or use another name",
+                    first_rows[name],
+                )
 
     def _existing_codings(self, transcripts: list[Transcript]) -> dict[int, list[tuple]]:
         found: dict[int, list[tuple]] = defaultdict(list)
@@ -543,7 +551,10 @@ class _Planner:
                 f"{count} transcript{'s are' if count > 1 else ' is'} not in the agency yet "
                 f"({titles}); choose the practitioner whose sessions they are"
             )
-        self._coders(list(dict.fromkeys(record.coder for record in records)))
+        first_rows: dict[str, int] = {}
+        for record in records:
+            first_rows.setdefault(record.coder, record.row)
+        self._coders(first_rows)
         self._globals(list(GlobalScale.objects.filter(scheme=scheme).order_by("position", "pk")))
         return plan
 

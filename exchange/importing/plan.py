@@ -36,6 +36,9 @@ class ImportOptions:
     client_speakers: tuple[str, ...] = ()
     practitioner: Practitioner | None = None
     replace: bool = False
+    # Whether an existing account of another agency may join this one as a coder; only those
+    # who may manage the agency's members allow it.
+    outside_users_join: bool = True
 
 
 @dataclass(frozen=True)
