@@ -137,6 +137,8 @@ class _Restorer:
             present = CodingScheme.objects.filter(slug=slug).first()
             if owner == "agency" and present is not None:
                 raise self.fail(f"this database already has a coding scheme {slug!r}")
+            if present is not None and present.agency_id is not None:
+                raise self.fail(f"coding scheme {slug!r} belongs to an agency of this database")
             if present is None:
                 try:
                     scheme_load(
@@ -272,7 +274,11 @@ class _Restorer:
                     result.rows[entry.label] = self._table(entry, table)
         except IntegrityError as exc:
             raise self.fail(f"the archive's rows break a rule of the database: {exc}") from exc
-        except (KeyError, TypeError, IndexError) as exc:
+        except ValidationError as exc:
+            raise self.fail(
+                f"the archive holds an invalid value: {'; '.join(exc.messages)}"
+            ) from exc
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
             raise self.fail(f"the archive is malformed ({exc!r})") from exc
         return result
 

@@ -298,3 +298,28 @@ def test_archive_crosses_between_sqlite_and_postgresql_and_comes_back_byte_for_b
         manage(url, var_dir, "export_archive", "--agency", "home", "--output", str(again))
         assert again.read_bytes() == original.read_bytes(), f"{name} changed the archive"
         previous = again
+
+
+def test_import_refuses_to_borrow_a_scheme_another_agency_owns(rich, tmp_path):
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    archive = archive_of(path)
+    archive["agency"]["slug"] = "copy"
+    for scheme in archive["schemes"]:
+        scheme["owner"] = "shared"
+    path.write_text(json.dumps(archive), encoding="utf-8")
+    with pytest.raises(CommandError, match="coding scheme 'home-talk' belongs to an agency"):
+        run("import_archive", str(path))
+    assert not Agency.objects.filter(slug="copy").exists()
+
+
+def test_import_names_an_invalid_value(rich, tmp_path):
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    archive = archive_of(path)
+    archive["agency"]["slug"] = "copy"
+    archive["schemes"] = [s for s in archive["schemes"] if s["owner"] == "shared"]
+    archive["agency"]["created_at"] = "last tuesday"
+    path.write_text(json.dumps(archive), encoding="utf-8")
+    with pytest.raises(CommandError, match="home.json: the archive holds an invalid value"):
+        run("import_archive", str(path))
