@@ -94,6 +94,7 @@ class ImportMappingForm(forms.Form):
     practitioner = forms.ModelChoiceField(
         queryset=Practitioner.objects.none(),
         required=False,
+        empty_label="— choose when the file has new transcripts —",
         help_text="Whose sessions the new transcripts are; needed when the file holds "
         "transcripts the agency does not have yet.",
     )
