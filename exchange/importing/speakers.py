@@ -1,67 +1,20 @@
-"""Which speaker labels of an imported file are the practitioner and which the client."""
+"""Which speaker labels of an imported file are the practitioner and which the client.
+
+The guess from a label's name is the transcripts app's (`transcripts.speaker_names.name_role`), so
+an uploaded transcript and an imported coded file read "T", "Counselor 2" or "Pt" alike.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from transcripts.models import SpeakerRole
-
-PRACTITIONER_LABELS = frozenset(
-    {
-        "practitioner",
-        "therapist",
-        "counselor",
-        "counsellor",
-        "clinician",
-        "interviewer",
-        "provider",
-        "coach",
-        "nurse",
-        "doctor",
-        "dr",
-        "staff",
-        "worker",
-        "caseworker",
-        "case worker",
-        "mi",
-        "th",
-        "t",
-        "i",
-    }
-)
-CLIENT_LABELS = frozenset(
-    {
-        "client",
-        "patient",
-        "participant",
-        "interviewee",
-        "respondent",
-        "resident",
-        "consumer",
-        "service user",
-        "cl",
-        "pt",
-        "c",
-        "r",
-    }
-)
-# "Therapist 1", "Client:", "T." all name the same role as their bare word.
-_DECORATION = re.compile(r"[\s:.\-_#]*\d*[\s:.]*$")
-
-
-def _normalise(label: str) -> str:
-    return _DECORATION.sub("", label.strip().casefold()).strip()
+from transcripts.speaker_names import name_role
 
 
 def guess_role(label: str) -> str:
     """practitioner, client or other, from the common labels transcripts use."""
-    word = _normalise(label)
-    if word in PRACTITIONER_LABELS:
-        return SpeakerRole.PRACTITIONER
-    if word in CLIENT_LABELS:
-        return SpeakerRole.CLIENT
-    return SpeakerRole.OTHER
+    return name_role(label) or SpeakerRole.OTHER
 
 
 def speaker_roles(

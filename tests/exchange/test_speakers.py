@@ -10,12 +10,14 @@ def test_common_practitioner_labels(label):
     assert guess_role(label) == "practitioner"
 
 
-@pytest.mark.parametrize("label", ["Client", "patient:", "C", "C1", "Participant", "PT"])
+@pytest.mark.parametrize(
+    "label", ["Client", "patient:", "C", "C1", "Participant", "PT", "P", "Mother"]
+)
 def test_common_client_labels(label):
     assert guess_role(label) == "client"
 
 
-@pytest.mark.parametrize("label", ["Mother", "P", "Narrator", ""])
+@pytest.mark.parametrize("label", ["Narrator", "Interpreter", ""])
 def test_anything_else_is_other(label):
     assert guess_role(label) == "other"
 
