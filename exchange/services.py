@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import Agency, AuditEvent, Membership, Role, User
-from accounts.services import audit_record
+from accounts.models import AuditEvent, Membership, Role, User
+from accounts.services import audit_event_build, audit_record
 from coding.models import Coding, CodingStatus, GlobalRating, UtteranceCode
 from exchange.importing.plan import ImportPlan
 from transcripts.models import SourceFormat, Transcript, Utterance
@@ -33,26 +32,6 @@ class ImportedCoding:
         )
 
 
-def _event(
-    *,
-    actor: User | None,
-    action: str,
-    agency: Agency,
-    target: models.Model,
-    details: dict[str, Any],
-) -> AuditEvent:
-    """An unsaved audit event like ``audit_record`` writes, for writing many at once."""
-    return AuditEvent(
-        agency=agency,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=target._meta.label_lower,
-        object_id=str(target.pk),
-        object_repr=str(target)[:255],
-        details=details,
-    )
-
-
 def _coders(plan: ImportPlan, actor: User | None) -> tuple[dict[str, User], list[AuditEvent]]:
     """Accounts for every coder: new ones get no password; anyone without a role in the
     agency becomes a coder there, and nobody's existing role changes."""
@@ -65,7 +44,7 @@ def _coders(plan: ImportPlan, actor: User | None) -> tuple[dict[str, User], list
         [Membership(user=users[name], agency=plan.agency, role=Role.CODER) for name in joining]
     )
     events = [
-        _event(
+        audit_event_build(
             actor=actor,
             action="membership.create",
             agency=plan.agency,
@@ -117,7 +96,7 @@ def _transcripts(
     transcripts = {planned.title: planned.existing for planned in plan.transcripts}
     transcripts.update((planned.title, t) for planned, t in zip(new, created, strict=True))
     events = [
-        _event(
+        audit_event_build(
             actor=actor,
             action="transcript.create",
             agency=plan.agency,
