@@ -53,6 +53,19 @@ class ScoreDefinition:
     def format(self, value: float | None) -> str:
         return scores.format_score(value, percent=self.percent)
 
+    def _threshold_text(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value:g}%" if self.percent else f"{value:g}"
+
+    @property
+    def fair_text(self) -> str:
+        return self._threshold_text(self.fair)
+
+    @property
+    def good_text(self) -> str:
+        return self._threshold_text(self.good)
+
 
 @dataclass
 class SchemeLayout:

@@ -70,6 +70,18 @@ def _insert_if_allowed(coding: Coding, utterance_id: int, code_id: int) -> bool:
         return cursor.rowcount == 1
 
 
+def _delete(coding: Coding, utterance_id: int, code_id: int) -> bool:
+    """Remove the code in one statement; True if it was there. (QuerySet.delete() would add a
+    BEGIN and COMMIT around it on SQLite, half again the cost of a save.)"""
+    sql = (
+        f"DELETE FROM {_quoted(UtteranceCode)} "  # noqa: S608 (table name from model meta)
+        "WHERE coding_id = %s AND utterance_id = %s AND code_id = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [coding.pk, utterance_id, code_id])
+        return cursor.rowcount > 0
+
+
 def _why_not_inserted(coding: Coding, utterance_id: int, code_id: int) -> None:
     """Raise the rule that refused the insert; return quietly if the code was already there."""
     code = (
@@ -116,10 +128,7 @@ def utterance_code_put(
         if not changed:
             _why_not_inserted(coding, utterance_id, code_id)
     else:
-        deleted, _ = UtteranceCode.objects.filter(
-            coding_id=coding.pk, utterance_id=utterance_id, code_id=code_id
-        ).delete()
-        changed = bool(deleted)
+        changed = _delete(coding, utterance_id, code_id)
     if changed:
         _touch(coding)
     return CodeChange(utterance_id=utterance_id, code_id=code_id, present=present, changed=changed)

@@ -30,8 +30,11 @@
   const indexById = new Map();
   const counts = new Map(config.codes.map((c) => [c.id, 0]));
   let coded = 0;
+  const roleOf = (li) =>
+    li.classList.contains("utt-practitioner") ? "practitioner" : li.classList.contains("utt-client") ? "client" : "other";
+  const idOf = (li) => Number(li.id.slice(1));
   items.forEach((li, index) => {
-    const id = Number(li.dataset.id);
+    const id = idOf(li);
     const codes = li.dataset.codes ? li.dataset.codes.split(",").map(Number) : [];
     state.set(id, new Set(codes));
     itemById.set(id, li);
@@ -41,10 +44,10 @@
   });
 
   function accepts(code, li) {
-    return code.speaker === "any" || code.speaker === li.dataset.role;
+    return code.speaker === "any" || code.speaker === roleOf(li);
   }
   function isCodable(li) {
-    return codableRoles.has("any") || codableRoles.has(li.dataset.role);
+    return codableRoles.has("any") || codableRoles.has(roleOf(li));
   }
 
   // ------------------------------------------------------------------ status line
@@ -83,12 +86,16 @@
     updatePalette();
   }
 
+  // Scroll only when the utterance leaves a comfortable band, and then by most of a screen,
+  // so that moving through a session scrolls rarely and the text does not jump every key.
   function keepInView(li) {
     const box = list.getBoundingClientRect();
     const rect = li.getBoundingClientRect();
-    const margin = Math.min(120, box.height / 4);
-    if (rect.top < box.top + margin || rect.bottom > box.bottom - margin) {
-      li.scrollIntoView({ block: "center" });
+    const margin = Math.min(120, box.height / 5);
+    if (rect.bottom > box.bottom - margin) {
+      list.scrollTop += rect.top - box.top - margin;
+    } else if (rect.top < box.top + margin) {
+      list.scrollTop += rect.bottom - box.bottom + margin;
     }
   }
 
@@ -104,14 +111,14 @@
   }
 
   function currentId() {
-    return current >= 0 ? Number(items[current].dataset.id) : null;
+    return current >= 0 ? idOf(items[current]) : null;
   }
 
   const paletteButtons = Array.from(document.querySelectorAll(".code-button"));
   function updatePalette() {
     if (!paletteButtons.length || current < 0) return;
     const li = items[current];
-    const codes = state.get(Number(li.dataset.id));
+    const codes = state.get(idOf(li));
     paletteButtons.forEach((button) => {
       const code = codesById.get(Number(button.dataset.code));
       button.disabled = !accepts(code, li);
@@ -198,8 +205,11 @@
   let failures = 0;
   let retryTimer = null;
   let idleWaiters = [];
+  let refusal = ""; // the server's reason for the last change it refused
+  let locked = false; // submitted elsewhere while this page was open
 
   function enqueue(op) {
+    refusal = "";
     op.id = Date.now().toString(36) + "-" + (sequence += 1);
     // A later change to the same thing replaces an unsent earlier one; sets and clears are
     // idempotent, so only the last word matters.
@@ -248,7 +258,8 @@
     if (inFlight || retryTimer) return;
     const queue = readQueue();
     if (!queue.length) {
-      setStatus("saved", "All changes saved");
+      if (refusal) setStatus("failed", refusal);
+      else setStatus("saved", "All changes saved");
       idleWaiters.forEach((resolve) => resolve(true));
       idleWaiters = [];
       scheduleTally();
@@ -314,10 +325,12 @@
     }
     if (status === 409) {
       // Submitted elsewhere: nothing else can be saved.
+      locked = true;
       writeQueue([]);
       markPending();
     }
-    setStatus("failed", "Not saved: " + message);
+    refusal = "Not saved: " + message;
+    setStatus("failed", refusal);
   }
 
   function retryLater(reason) {
@@ -424,7 +437,7 @@
   }
 
   function toggleCode(code) {
-    if (!editable) {
+    if (!editable || locked) {
       flash("Read-only: this coding cannot be changed here");
       return;
     }
@@ -436,12 +449,12 @@
       flash(code.abbr + " codes " + who + " utterances only");
       return;
     }
-    const id = Number(li.dataset.id);
+    const id = idOf(li);
     changeCode(id, code, !state.get(id).has(code.id));
   }
 
   function undo() {
-    if (!editable) return;
+    if (!editable || locked) return;
     const last = undoStack.pop();
     if (!last) {
       flash("Nothing to undo");
@@ -472,10 +485,10 @@
   let noteForm = null;
 
   function openNote() {
-    if (!editable || current < 0 || !noteTemplate) return;
+    if (!editable || locked || current < 0 || !noteTemplate) return;
     closeNote();
     const li = items[current];
-    const id = Number(li.dataset.id);
+    const id = idOf(li);
     noteForm = noteTemplate.content.firstElementChild.cloneNode(true);
     const area = noteForm.querySelector("textarea");
     area.value = li.querySelector(".utt-note").textContent;
@@ -765,11 +778,11 @@
     if (event.target.closest(".ws-note-form")) return;
     const li = event.target.closest("li.utt");
     if (!li) return;
-    const index = indexById.get(Number(li.dataset.id));
+    const index = indexById.get(idOf(li));
     const badge = event.target.closest(".code-badge");
     if (badge && editable && index === current) {
       const code = codesById.get(Number(badge.dataset.code));
-      changeCode(Number(li.dataset.id), code, false);
+      changeCode(idOf(li), code, false);
       return;
     }
     select(index, { scroll: false });
@@ -815,4 +828,5 @@
   if (items.length) select(start, { scroll: Boolean(hash) });
   list.focus({ preventScroll: true });
   document.documentElement.dataset.wsReady = "1";
+  if (window.performance && performance.mark) performance.mark("ws-ready");
 })();
