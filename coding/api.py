@@ -30,16 +30,27 @@ from transcripts.models import Utterance
 Payload = dict[str, Any]
 
 
+class Refused(Exception):
+    """An answer other than success: a human message and the HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
 def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
 
 
-def _form_error(form: forms.Form) -> JsonResponse:
-    problems = "; ".join(
-        f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
-        for name, errors in form.errors.items()
-    )
-    return _error(f"Malformed request ({problems}).", 400)
+def _cleaned(form_class: type[forms.Form], payload: Payload) -> dict[str, Any]:
+    form = form_class(payload)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+            for name, errors in form.errors.items()
+        )
+        raise Refused(f"Malformed request ({problems}).", 400)
+    return form.cleaned_data
 
 
 def json_endpoint(
@@ -67,6 +78,8 @@ def json_endpoint(
                     return _error("The request body must be a JSON object.", 400)
             try:
                 return view(request, pk, payload)
+            except Refused as exc:
+                return _error(exc.message, exc.status)
             except Http404:
                 return _error("No such coding, or it is not yours to change.", 404)
             except ValidationError as exc:
@@ -78,26 +91,22 @@ def json_endpoint(
     return decorate
 
 
-def _open_coding(request: HttpRequest, pk: int) -> Coding | JsonResponse:
+def _open_coding(request: HttpRequest, pk: int) -> Coding:
     coding = get_own_coding(request.user, pk)
     if coding.is_submitted:
-        return _error("This coding is submitted and locked; a supervisor can reopen it.", 409)
+        raise Refused("This coding is submitted and locked; a supervisor can reopen it.", 409)
     return coding
 
 
 @json_endpoint("POST")
 def code_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
-    form = CodeChangeForm(payload)
-    if not form.is_valid():
-        return _form_error(form)
+    data = _cleaned(CodeChangeForm, payload)
     coding = _open_coding(request, pk)
-    if isinstance(coding, JsonResponse):
-        return coding
     change = utterance_code_put(
         coding=coding,
-        utterance_id=form.cleaned_data["utterance"],
-        code_id=form.cleaned_data["code"],
-        present=form.cleaned_data["action"] == "set",
+        utterance_id=data["utterance"],
+        code_id=data["code"],
+        present=data["action"] == "set",
     )
     return JsonResponse(
         {
@@ -119,43 +128,29 @@ def _utterance_of(coding: Coding, utterance_pk: int) -> Utterance:
 
 @json_endpoint("POST")
 def note_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
-    form = UtteranceNoteForm(payload)
-    if not form.is_valid():
-        return _form_error(form)
+    data = _cleaned(UtteranceNoteForm, payload)
     coding = _open_coding(request, pk)
-    if isinstance(coding, JsonResponse):
-        return coding
-    utterance = _utterance_of(coding, form.cleaned_data["utterance"])
-    note = utterance_note_set(coding=coding, utterance=utterance, text=form.cleaned_data["text"])
+    utterance = _utterance_of(coding, data["utterance"])
+    note = utterance_note_set(coding=coding, utterance=utterance, text=data["text"])
     return JsonResponse({"ok": True, "utterance": utterance.pk, "text": note.text if note else ""})
 
 
 @json_endpoint("POST")
 def notes_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
-    form = CodingNotesForm(payload)
-    if not form.is_valid():
-        return _form_error(form)
+    data = _cleaned(CodingNotesForm, payload)
     coding = _open_coding(request, pk)
-    if isinstance(coding, JsonResponse):
-        return coding
-    coding_notes_set(coding=coding, text=form.cleaned_data["text"])
+    coding_notes_set(coding=coding, text=data["text"])
     return JsonResponse({"ok": True, "text": coding.notes})
 
 
 @json_endpoint("POST")
 def global_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
-    form = GlobalRatingForm(payload)
-    if not form.is_valid():
-        return _form_error(form)
+    data = _cleaned(GlobalRatingForm, payload)
     coding = _open_coding(request, pk)
-    if isinstance(coding, JsonResponse):
-        return coding
-    scale = GlobalScale.objects.filter(
-        pk=form.cleaned_data["scale"], scheme_id=coding.scheme_id
-    ).first()
+    scale = GlobalScale.objects.filter(pk=data["scale"], scheme_id=coding.scheme_id).first()
     if scale is None:
         raise ValidationError(f"that global is not part of {coding.scheme.name}")
-    rating = global_rating_set(coding=coding, scale=scale, value=form.cleaned_data["value"])
+    rating = global_rating_set(coding=coding, scale=scale, value=data["value"])
     return JsonResponse({"ok": True, "scale": scale.pk, "value": rating.value if rating else None})
 
 

@@ -14,11 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def transcript(agency, practitioner):
-    return factories.make_transcript(agency, practitioner, utterances=6)
-
-
-@pytest.fixture
 def coding(transcript, coder):
     return factories.make_coding(transcript, coder, codes={1: ["Q", "SR"], 3: ["CR"]})
 
