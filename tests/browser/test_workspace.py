@@ -1,8 +1,11 @@
 """The coding workspace in Chromium: keyboard coding, saving, reloading, submitting."""
 
+import io
 import re
+import wave
 
 import pytest
+from django.core.files.base import ContentFile
 
 from coding.models import CodingStatus, GlobalRating, UtteranceCode, UtteranceNote
 from tests import factories
@@ -133,3 +136,38 @@ def test_a_refused_change_is_rolled_back_with_the_servers_reason(
     assert "submitted" in page.locator("#ws-status").inner_text()
     assert badges(page, coding, 1) == []
     assert stored(coding) == []
+
+
+def _silence(seconds: int) -> bytes:
+    """A mono 8 kHz WAV of silence: something Chromium plays without any codec."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * seconds)
+    return buffer.getvalue()
+
+
+def test_audio_plays_seeks_and_highlights_the_utterance_heard(
+    page, live_server, sign_in, coder, coding, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    coding.transcript.audio.save("session.wav", ContentFile(_silence(60)))
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.wait_for_function("document.getElementById('ws-audio').readyState >= 1")
+    third = coding.transcript.utterances.get(position=3)  # 15 s to 19 s
+    page.locator(f"#u{third.pk} .utt-text").click()
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 15
+    page.keyboard.press("]")
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 20
+    page.keyboard.press("[")
+    page.keyboard.press("[")
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 10
+    page.keyboard.press(" ")
+    page.wait_for_function("!document.getElementById('ws-audio').paused")
+    second = coding.transcript.utterances.get(position=2)  # 10 s to 14 s
+    page.wait_for_selector(f"#u{second.pk}.utt-playing")
+    page.keyboard.press(" ")
+    page.wait_for_function("document.getElementById('ws-audio').paused")
