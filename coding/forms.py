@@ -45,7 +45,7 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the audit log and shown to the coder.",
+        help_text="Why it needs changing; recorded in the audit log.",
     )
 
 

@@ -67,6 +67,8 @@ def _managed_agency(request: HttpRequest) -> Agency:
 def scheme_thresholds(request: HttpRequest, slug: str) -> HttpResponse:
     agency = _managed_agency(request)
     scheme = _scheme_for(request, slug)
+    if scheme.agency_id not in (None, agency.pk):
+        raise Http404
     definitions = score_definitions(scheme, agency)
     manual = {d.slug: d for d in score_definitions(scheme)}
     form = ThresholdsForm(request.POST or None, definitions=definitions)

@@ -379,6 +379,10 @@
       .then((response) => (response.ok ? response.json() : null))
       .then((data) => {
         if (!data || !data.ok || readQueue().length) return;
+        config.codes.forEach((code) => {
+          counts.set(code.id, data.counts[code.abbr] || 0);
+          renderCount(code.id);
+        });
         data.scores.forEach((score) => {
           const row = document.querySelector('tr[data-score="' + score.slug + '"]');
           if (!row) return;
