@@ -1,8 +1,9 @@
 """The workspace's transcript, rendered in one pass.
 
 A 1,000-utterance session through the template language takes most of the page's time, so
-the list is built here as plain strings, every value escaped (the standard library's escape,
-which Django's wraps, also quotes both kinds of quotation mark).
+the list is built here as plain strings, every value escaped with the standard library's
+escape (which Django's wraps; it also quotes both kinds of quotation mark). Empty code and
+note boxes are left out to keep the page light; the workspace script makes them when needed.
 """
 
 from html import escape
@@ -31,8 +32,9 @@ def _utterance(u: WorkspaceUtterance) -> str:
         f' role="option" data-codes="{u.code_ids}"{_seconds(u.start, "start")}'
         f'{_seconds(u.end, "end")}><div class="utt-head"><span class="utt-pos">{u.position}</span>'
         f' <span class="utt-speaker">{escape(u.label)}</span>{time_label}</div>'
-        f'<div class="utt-text">{escape(u.text)}</div><div class="utt-codes">{badges}</div>'
-        f'<div class="utt-note"{"" if u.note else " hidden"}>{escape(u.note)}</div></li>\n'
+        f'<div class="utt-text">{escape(u.text)}</div>'
+        f"{f'<div class=utt-codes>{badges}</div>' if badges else ''}"
+        f"{f'<div class=utt-note>{escape(u.note)}</div>' if u.note else ''}</li>\n"
     )
 
 

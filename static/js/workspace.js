@@ -128,9 +128,21 @@
 
   // ------------------------------------------------------------------ rendering one utterance
 
+  // The page leaves out empty code and note boxes to stay light; they are made when needed.
+  function part(li, name) {
+    let box = li.querySelector(".utt-" + name);
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "utt-" + name;
+      if (name === "codes") li.querySelector(".utt-text").after(box);
+      else li.append(box);
+    }
+    return box;
+  }
+
   function renderCodes(id) {
     const li = itemById.get(id);
-    const box = li.querySelector(".utt-codes");
+    const box = part(li, "codes");
     const ordered = config.codes.filter((c) => state.get(id).has(c.id));
     box.replaceChildren(
       ...ordered.map((c) => {
@@ -146,7 +158,7 @@
   }
 
   function renderNote(id, text) {
-    const note = itemById.get(id).querySelector(".utt-note");
+    const note = part(itemById.get(id), "note");
     note.textContent = text;
     note.hidden = !text;
   }
@@ -180,15 +192,21 @@
 
   // ------------------------------------------------------------------ the queue of unsent changes
 
+  // The queue lives in memory and is written through to localStorage on every change, so a
+  // reload or a crash finds it there; it is read back from storage only when the page opens.
   const QUEUE_KEY = "mi-coding-queue-" + config.coding;
-  let memoryQueue = [];
-  function readQueue() {
+  let memoryQueue = loadQueue();
+  function loadQueue() {
     try {
       const raw = window.localStorage.getItem(QUEUE_KEY);
-      return raw ? JSON.parse(raw) : [];
+      const queue = raw ? JSON.parse(raw) : [];
+      return Array.isArray(queue) ? queue : [];
     } catch (error) {
-      return memoryQueue;
+      return [];
     }
+  }
+  function readQueue() {
+    return memoryQueue;
   }
   function writeQueue(queue) {
     memoryQueue = queue;
@@ -495,7 +513,8 @@
     const id = idOf(li);
     noteForm = noteTemplate.content.firstElementChild.cloneNode(true);
     const area = noteForm.querySelector("textarea");
-    area.value = li.querySelector(".utt-note").textContent;
+    const existing = li.querySelector(".utt-note");
+    area.value = existing ? existing.textContent : "";
     li.appendChild(noteForm);
     area.focus();
     noteForm.addEventListener("submit", (event) => {
@@ -528,7 +547,8 @@
   }
 
   function saveNote(id, text) {
-    const previous = itemById.get(id).querySelector(".utt-note").textContent;
+    const existing = itemById.get(id).querySelector(".utt-note");
+    const previous = existing ? existing.textContent : "";
     closeNote();
     if (text === previous) return;
     setNote(id, text);
