@@ -822,6 +822,8 @@
     if (!action) return;
     const name = action.dataset.action;
     if (name === "help") openHelp();
+    else if (name === "note") openNote();
+    else if (name === "undo") undo();
     else if (name === "play") togglePlay();
     else if (name === "back" && audio) seek(audio.currentTime - 5);
     else if (name === "forward" && audio) seek(audio.currentTime + 5);

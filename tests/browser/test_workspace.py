@@ -171,3 +171,20 @@ def test_audio_plays_seeks_and_highlights_the_utterance_heard(
     page.wait_for_selector(f"#u{second.pk}.utt-playing")
     page.keyboard.press(" ")
     page.wait_for_function("document.getElementById('ws-audio').paused")
+
+
+def test_everything_also_works_by_mouse(page, live_server, sign_in, coder, coding):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    third = coding.transcript.utterances.get(position=3)
+    page.locator(f"#u{third.pk} .utt-text").click()
+    page.get_by_role("button", name="q Q", exact=True).click()
+    page.get_by_role("button", name="a AF", exact=True).click()
+    page.locator("[data-action=note]").click()
+    page.locator(".ws-note-form textarea").fill("Affirmation of effort")
+    page.get_by_role("button", name="Save note").click()
+    page.locator(f"#u{third.pk} .code-badge", has_text="Q").click()  # removes Q
+    page.locator("[data-action=undo]").click()  # puts it back
+    saved(page)
+    assert stored(coding) == [(3, "AF"), (3, "Q")]
+    assert UtteranceNote.objects.get(coding=coding).text == "Affirmation of effort"
