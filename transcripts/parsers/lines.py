@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from transcripts.parsers.base import ParsedTranscript, ParseError, Turn
 from transcripts.parsers.timecodes import CLOCK_PATTERN, clock_seconds
-from transcripts.speakers import name_role
+from transcripts.speaker_names import name_role
 
 _BRACKETED = rf"\[\s*(?P<sq>{CLOCK_PATTERN})\s*\]|\(\s*(?P<par>{CLOCK_PATTERN})\s*\)"
 _LEADING_STAMP = re.compile(
