@@ -65,9 +65,9 @@ def calibration_results(
     pass_mark: float,
 ) -> dict[str, Any]:
     """Agreement and presence kappa per code against the gold, count ICC(2,1) per code over
-    the training transcripts, exact agreement per transcript, and the verdict: the mean kappa
-    over the codes must reach ``pass_mark``. ``codes`` maps each dimension to its codes in
-    the scheme's order. JSON-ready."""
+    the training transcripts, exact agreement per transcript (keyed by transcript id), and the
+    verdict: the mean kappa over the codes must reach ``pass_mark``. ``codes`` maps each
+    dimension to its codes in the scheme's order."""
     by_dimension: dict[str, list[Unit]] = defaultdict(list)
     by_transcript: dict[int, list[Unit]] = defaultdict(list)
     for unit in units:
@@ -108,5 +108,5 @@ def calibration_results(
         "pass_mark": pass_mark,
         "passed": mean.value is not None and mean.value >= pass_mark,
         "codes": rows,
-        "per_transcript": {str(t): _agreement(by_transcript.get(t, [])) for t in transcripts},
+        "per_transcript": {t: _agreement(by_transcript.get(t, [])) for t in transcripts},
     }

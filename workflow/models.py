@@ -237,6 +237,9 @@ class CalibrationCoding(models.Model):
     attempt = models.ForeignKey(CalibrationAttempt, on_delete=models.CASCADE, related_name="items")
     coding = models.OneToOneField(Coding, on_delete=models.CASCADE, related_name="calibration")
     gold = models.ForeignKey(Coding, on_delete=models.RESTRICT, related_name="+")
+    agreement = models.FloatField(
+        null=True, blank=True, help_text="Share of utterances coded exactly as the gold."
+    )
 
     class Meta:
         ordering = ["gold__transcript_id"]

@@ -62,7 +62,7 @@ def test_results_compare_each_code_with_the_gold():
     assert results["passed"] is False
     assert results["pass_mark"] == 0.65
     assert results["percent_agreement"] == pytest.approx(6 / 8)
-    assert results["per_transcript"] == {"1": pytest.approx(0.75), "2": pytest.approx(0.75)}
+    assert results["per_transcript"] == {1: pytest.approx(0.75), 2: pytest.approx(0.75)}
     assert per_code["Q"]["icc"] is None
     assert "at least 3 training transcripts" in per_code["Q"]["note"]
 
@@ -230,6 +230,7 @@ def test_a_coder_calibrates_and_sees_results_against_the_gold(
     per_code = {row["code"]: row for row in attempt.results["codes"]}
     assert per_code["Q"]["kappa"] == pytest.approx(1.0)
     assert per_code["SR"]["coder"] == 0
+    assert attempt.items.get().agreement == pytest.approx(3 / 4)  # #3 SR vs CR
     assert attempt.pass_mark == agency.calibration_pass_kappa
     assert attempt.passed is (attempt.mean_kappa >= attempt.pass_mark)
     event = AuditEvent.objects.get(action="calibration.result")

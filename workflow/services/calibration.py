@@ -82,9 +82,14 @@ def calibration_finish(*, attempt: CalibrationAttempt, actor: User) -> Calibrati
     results = calibration_results(
         units=data.units, codes=data.codes, transcripts=data.transcripts, pass_mark=pass_mark
     )
+    per_transcript = results.pop("per_transcript")
     results["globals"] = data.globals
     results["global_names"] = data.global_names
     with transaction.atomic():
+        items = list(attempt.items.select_related("coding"))
+        for item in items:
+            item.agreement = per_transcript.get(item.coding.transcript_id)
+        CalibrationCoding.objects.bulk_update(items, ["agreement"])
         attempt.finished_at = timezone.now()
         attempt.percent_agreement = results["percent_agreement"]
         attempt.mean_kappa = results["mean_kappa"]

@@ -58,13 +58,12 @@ def _attempt_for(request: HttpRequest, pk: int) -> CalibrationAttempt:
 def calibration_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
     items = list(attempt.items.all())
-    agreement = attempt.results.get("per_transcript", {})
     return render(
         request,
         "workflow/calibration_attempt.html",
         {
             "attempt": attempt,
-            "items": [(item, agreement.get(str(item.coding.transcript_id))) for item in items],
+            "items": items,
             "all_submitted": all(item.coding.is_submitted for item in items),
             "own": attempt.coder_id == request.user.pk,
         },
