@@ -187,7 +187,7 @@ def codings_visible_to(user: User) -> QuerySet[Coding]:
     transcript they coded once every coding of it is submitted (blind double coding).
     Practitioners see the submitted codings of their own sessions (their feedback).
     """
-    from coding.models import Coding, CodingKind, CodingStatus
+    from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingStatus
     from workflow.models import Assignment
 
     if not user.is_authenticated:
@@ -219,8 +219,16 @@ def codings_visible_to(user: User) -> QuerySet[Coding]:
                 ).exclude(kind=CodingKind.CALIBRATION)
             )
             # A coder assigned but not started yet holds an open coding of it too.
+            started = Coding.objects.filter(
+                transcript=OuterRef("transcript"),
+                coder=OuterRef("coder"),
+                scheme=OuterRef("scheme"),
+                kind__in=PERSONAL_KINDS,
+            )
             unstarted = Exists(
-                Assignment.objects.filter(transcript=OuterRef("transcript"), coding__isnull=True)
+                Assignment.objects.filter(
+                    transcript=OuterRef("transcript"), coding__isnull=True
+                ).exclude(Exists(started))
             )
             condition |= (
                 Q(transcript__agency_id__in=list(unblinded), status=CodingStatus.SUBMITTED)

@@ -123,10 +123,6 @@ class SampleForm(_AgencyForm):
         return data
 
 
-class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=500, required=False)
-
-
 _ITEM = re.compile(r"^([ug])(\d+)$")
 
 

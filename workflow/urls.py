@@ -10,7 +10,6 @@ urlpatterns = [
     path("assignments/", assignments.assignment_overview, name="overview"),
     path("assignments/new/", assignments.assign, name="assign"),
     path("assignments/<int:pk>/withdraw/", assignments.assignment_withdraw, name="withdraw"),
-    path("codings/<int:pk>/reopen/", assignments.coding_reopen_view, name="reopen"),
     path("sample/", samples.reliability_sample, name="sample"),
     path("adjudication/", adjudication.adjudication_list, name="adjudication"),
     path(

@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import audit_record
 from coding.models import (
+    PERSONAL_KINDS,
     Code,
     Coding,
     CodingKind,
@@ -15,6 +16,7 @@ from coding.models import (
     UtteranceCode,
 )
 from transcripts.models import SpeakerRole, Transcript, Utterance
+from workflow.models import Assignment
 
 
 def coding_create(
@@ -28,9 +30,15 @@ def coding_create(
         raise ValidationError("this coding scheme belongs to another agency")
     try:
         with transaction.atomic():
-            return Coding.objects.create(
+            coding = Coding.objects.create(
                 transcript=transcript, scheme=scheme, coder=coder, kind=kind
             )
+            if kind in PERSONAL_KINDS:
+                # However the coder starts, their coding fulfils their assignment.
+                Assignment.objects.filter(
+                    transcript=transcript, coder=coder, scheme=scheme, coding__isnull=True
+                ).update(coding=coding)
+            return coding
     except IntegrityError as exc:
         raise ValidationError(
             f"{coder.username} already has a coding of this transcript with {scheme.name}"

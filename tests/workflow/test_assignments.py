@@ -277,13 +277,13 @@ def test_supervisor_reopens_a_submitted_coding_with_a_reason(
         transcripts[0], coder, globals_=factories.ALL_GLOBALS, submitted=True
     )
     client = client_for(supervisor)
-    assert client.get(reverse("workflow:reopen", args=[coding.pk])).status_code == 200
-    client.post(reverse("workflow:reopen", args=[coding.pk]), {"reason": "missed reflections"})
+    assert client.get(reverse("coding:reopen", args=[coding.pk])).status_code == 200
+    client.post(reverse("coding:reopen", args=[coding.pk]), {"reason": "missed reflections"})
     coding.refresh_from_db()
     assert coding.status == CodingStatus.IN_PROGRESS
     event = AuditEvent.objects.get(action="coding.reopen")
     assert event.details == {"reason": "missed reflections"}
-    assert client_for(coder).post(reverse("workflow:reopen", args=[coding.pk])).status_code == 403
+    assert client_for(coder).post(reverse("coding:reopen", args=[coding.pk])).status_code == 403
 
 
 def test_assigning_from_a_transcripts_row_offers_just_that_transcript(
@@ -297,3 +297,18 @@ def test_assigning_from_a_transcripts_row_offers_just_that_transcript(
     assert f'value="{transcripts[0].pk}" id="t{transcripts[0].pk}" checked' in (
         response.content.decode()
     )
+
+
+def test_starting_from_the_transcript_page_fulfils_the_assignment(transcripts, coder, client_for):
+    assignment = factories.make_assignment(transcripts[0], coder, kind=CodingKind.DOUBLE)
+    client = client_for(coder)
+    response = client.post(
+        reverse("coding:start", args=[transcripts[0].pk]), {"scheme": "miti-4.2.1"}
+    )
+    assert response.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.coding is not None
+    assert assignment.coding.kind == CodingKind.DOUBLE
+    assert assignment.status == "in_progress"
+    page = client.get(reverse("workflow:queue")).content.decode()
+    assert "0 to start · 1 in progress" in page

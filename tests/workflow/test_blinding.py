@@ -185,7 +185,7 @@ def objects(pair, agency, practitioner, coder, coder2, supervisor):
         reverse("workflow:adjudicate", args=[transcript.pk, mine.scheme_id]),
         reverse("workflow:decide", args=[consensus.pk]),
         reverse("workflow:finish", args=[consensus.pk]),
-        reverse("workflow:reopen", args=[mine.pk]),
+        reverse("coding:reopen", args=[mine.pk]),
         reverse("workflow:withdraw", args=[assignment.pk]),
         reverse("workflow:gold_mark", args=[mine.pk]),
         reverse("workflow:gold_unmark", args=[gold_coding.pk]),
@@ -220,3 +220,23 @@ def test_coders_cannot_reach_supervisor_workflow_objects(objects, coder, client_
     for url in objects["urls"]:
         assert client.post(url).status_code in (403, 404), url
     _unchanged(objects)
+
+
+def test_an_assignment_whose_coder_already_has_a_coding_is_not_pending(
+    agency, practitioner, coder, coder2
+):
+    _unblind(agency)
+    transcript = factories.make_transcript(agency, practitioner)
+    mine = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
+    theirs = factories.make_coding(
+        transcript,
+        coder2,
+        kind=CodingKind.DOUBLE,
+        globals_=ALL_GLOBALS,
+        submitted=True,
+        assign=False,
+    )
+    Assignment.objects.create(
+        agency=agency, transcript=transcript, coder=coder2, scheme=mine.scheme, kind="double"
+    )
+    assert set(access.codings_visible_to(coder)) == {mine, theirs}

@@ -9,12 +9,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, get_object_or_404_in
-from coding.models import Coding, CodingKind
-from coding.services.codings import coding_reopen
 from mi_coding.commands import validation_message
 from mi_coding.pagination import paginate
 from transcripts.models import Transcript
-from workflow.forms import AssignForm, ReasonForm
+from workflow.forms import AssignForm
 from workflow.models import Assignment, AssignmentStatus
 from workflow.people import coders_of
 from workflow.selectors.assignments import (
@@ -168,32 +166,4 @@ def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             "confirm_label": "Withdraw assignment",
             "cancel_url": reverse("workflow:overview"),
         },
-    )
-
-
-def coding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Send a submitted coding back to its coder (or an adjudication back to work)."""
-    agency = agency_for(request, Cap.SUPERVISE)
-    coding = get_object_or_404_in(
-        Coding.objects.filter(transcript__agency=agency)
-        .exclude(kind=CodingKind.CALIBRATION)
-        .select_related("transcript", "transcript__agency", "coder", "scheme"),
-        pk,
-    )
-    form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        perform(
-            request,
-            lambda: coding_reopen(
-                coding=coding, actor=request.user, reason=form.cleaned_data["reason"]
-            ),
-            f"{coding.transcript.label} is open again for editing.",
-        )
-        if coding.kind == CodingKind.CONSENSUS:
-            return redirect("workflow:adjudicate", coding.transcript_id, coding.scheme_id)
-        return redirect("workflow:overview")
-    return render(
-        request,
-        "workflow/reopen.html",
-        {"coding": coding, "form": form, "cancel_url": reverse("workflow:overview")},
     )
