@@ -311,3 +311,36 @@ def test_calibration_codings_do_not_reveal_the_gold_to_the_coder(
     assert reverse("coding:workspace", args=[gold.pk]) not in page
     assert reverse("coding:workspace", args=[attempt.items.get().coding_id]) in page
     assert Coding.objects.get(pk=gold.pk).status == CodingStatus.SUBMITTED
+
+
+def test_calibration_gold_and_training_pages_use_a_fixed_number_of_queries(
+    agency,
+    practitioner,
+    training,
+    coder,
+    coder2,
+    supervisor,
+    client_for,
+    django_assert_max_num_queries,
+):
+    for user in (coder, coder2):
+        attempt = calibration_start(training_set=training, coder=user)
+        _code_and_submit(attempt.items.get().coding, {1: ["Q"]}, user)
+        calibration_finish(attempt=attempt, actor=user)
+    for _ in range(5):
+        factories.make_coding(
+            factories.make_transcript(agency, practitioner, utterances=2),
+            coder,
+            globals_=ALL_GLOBALS,
+            submitted=True,
+        )
+    client = client_for(supervisor)
+    attempt = CalibrationAttempt.objects.first()
+    for url in (
+        reverse("workflow:calibration"),
+        reverse("workflow:gold"),
+        reverse("workflow:training"),
+        reverse("workflow:attempt", args=[attempt.pk]),
+    ):
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200
