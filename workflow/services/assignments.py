@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Agency, User
-from accounts.services import audit_record
+from accounts.models import Agency, AuditEvent, User
+from accounts.services import audit_event_build, audit_record
 from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingScheme
 from coding.services.codings import coding_create
 from transcripts.models import Transcript
@@ -163,20 +163,25 @@ def assignments_create(
                 for item in plan.items
             ]
         )
-        for assignment in created:
-            audit_record(
-                actor=actor,
-                action="assignment.create",
-                agency=agency,
-                target=assignment,
-                details={
-                    "transcript": assignment.transcript_id,
-                    "coder": assignment.coder.username,
-                    "kind": assignment.kind,
-                    "scheme": scheme.slug,
-                    "due_date": due_date.isoformat() if due_date else None,
-                },
-            )
+        AuditEvent.objects.bulk_create(
+            [
+                audit_event_build(
+                    actor=actor,
+                    action="assignment.create",
+                    agency=agency,
+                    target=assignment,
+                    details={
+                        "transcript": assignment.transcript_id,
+                        "coder": assignment.coder.username,
+                        "kind": assignment.kind,
+                        "scheme": scheme.slug,
+                        "due_date": due_date.isoformat() if due_date else None,
+                    },
+                )
+                for assignment in created
+            ],
+            batch_size=500,
+        )
     return created
 
 
