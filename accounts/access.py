@@ -187,7 +187,8 @@ def codings_visible_to(user: User) -> QuerySet[Coding]:
     transcript they coded once every coding of it is submitted (blind double coding).
     Practitioners see the submitted codings of their own sessions (their feedback).
     """
-    from coding.models import Coding, CodingKind, CodingStatus
+    from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingStatus
+    from workflow.models import Assignment
 
     if not user.is_authenticated:
         return Coding.objects.none()
@@ -206,19 +207,35 @@ def codings_visible_to(user: User) -> QuerySet[Coding]:
             pk__in=coder_agencies, coders_see_others_after_submission=True
         ).values_list("pk", flat=True)
         if unblinded:
+            # Practice on a training transcript unlocks nothing: it would show the gold.
             own_coding = Exists(
-                Coding.objects.filter(transcript=OuterRef("transcript"), coder=user)
+                Coding.objects.filter(transcript=OuterRef("transcript"), coder=user).exclude(
+                    kind=CodingKind.CALIBRATION
+                )
             )
             open_coding = Exists(
                 Coding.objects.filter(
                     transcript=OuterRef("transcript"), status=CodingStatus.IN_PROGRESS
                 ).exclude(kind=CodingKind.CALIBRATION)
             )
+            # A coder assigned but not started yet holds an open coding of it too.
+            started = Coding.objects.filter(
+                transcript=OuterRef("transcript"),
+                coder=OuterRef("coder"),
+                scheme=OuterRef("scheme"),
+                kind__in=PERSONAL_KINDS,
+            )
+            unstarted = Exists(
+                Assignment.objects.filter(
+                    transcript=OuterRef("transcript"), coding__isnull=True
+                ).exclude(Exists(started))
+            )
             condition |= (
                 Q(transcript__agency_id__in=list(unblinded), status=CodingStatus.SUBMITTED)
                 & ~Q(kind=CodingKind.CALIBRATION)
                 & own_coding
                 & ~open_coding
+                & ~unstarted
             )
     practitioner_agencies = agency_ids_with_role(user, [Role.PRACTITIONER])
     if practitioner_agencies:

@@ -143,3 +143,42 @@ def make_coding(
 
 
 ALL_GLOBALS = {"cct": 3, "sst": 4, "partnership": 4, "empathy": 5}
+
+
+def make_assignment(
+    transcript: Transcript,
+    coder: User,
+    kind: str = CodingKind.PRIMARY,
+    due_date: datetime.date | None = None,
+    scheme: CodingScheme | None = None,
+) -> Assignment:
+    """An assignment not started yet (no coding)."""
+    return Assignment.objects.create(
+        agency=transcript.agency,
+        transcript=transcript,
+        coder=coder,
+        scheme=scheme or miti(),
+        kind=kind,
+        due_date=due_date,
+    )
+
+
+def apply_codes(
+    coding: Coding, codes: dict[int, list[str]], globals_: dict[str, int] | None = None
+) -> Coding:
+    """Put ``codes`` ({utterance position: [abbreviations]}) and ``globals_`` on an open coding."""
+    utterances = {u.position: u for u in coding.transcript.utterances.all()}
+    for position, abbreviations in codes.items():
+        for abbreviation in abbreviations:
+            utterance_code_set(
+                coding=coding,
+                utterance=utterances[position],
+                code=code(abbreviation, coding.scheme),
+            )
+    for slug, value in (globals_ or {}).items():
+        global_rating_set(
+            coding=coding,
+            scale=GlobalScale.objects.get(scheme=coding.scheme, slug=slug),
+            value=value,
+        )
+    return coding

@@ -5,6 +5,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import audit_record
 from coding.models import (
+    PERSONAL_KINDS,
     Code,
     Coding,
     CodingKind,
@@ -15,6 +16,7 @@ from coding.models import (
     UtteranceCode,
 )
 from transcripts.models import SpeakerRole, Transcript, Utterance
+from workflow.models import Assignment
 
 
 def coding_create(
@@ -28,9 +30,15 @@ def coding_create(
         raise ValidationError("this coding scheme belongs to another agency")
     try:
         with transaction.atomic():
-            return Coding.objects.create(
+            coding = Coding.objects.create(
                 transcript=transcript, scheme=scheme, coder=coder, kind=kind
             )
+            if kind in PERSONAL_KINDS:
+                # However the coder starts, their coding fulfils their assignment.
+                Assignment.objects.filter(
+                    transcript=transcript, coder=coder, scheme=scheme, coding__isnull=True
+                ).update(coding=coding)
+            return coding
     except IntegrityError as exc:
         raise ValidationError(
             f"{coder.username} already has a coding of this transcript with {scheme.name}"
@@ -164,3 +172,35 @@ def coding_reopen(*, coding: Coding, actor: User, reason: str = "") -> Coding:
             details={"reason": reason},
         )
     return coding
+
+
+def utterance_codes_add(*, coding: Coding, pairs: list[tuple[Utterance, Code]]) -> int:
+    """Put many codes at once (e.g. answers copied from another coding) under the same rules
+    as ``utterance_code_set``, in a fixed number of queries. All or nothing; returns how many
+    were added. ``code.dimension`` should be selected with the codes."""
+    _require_open(coding)
+    seen: set[tuple[int, int]] = set()
+    for utterance, code in pairs:
+        _check_code_fits(coding, utterance, code)
+        if not code.dimension.multiple:
+            if (utterance.pk, code.dimension_id) in seen:
+                raise ValidationError(f"{code.dimension.name} takes one code per utterance")
+            seen.add((utterance.pk, code.dimension_id))
+    rows = [
+        UtteranceCode(
+            coding=coding,
+            utterance=utterance,
+            code=code,
+            dimension=code.dimension,
+            exclusive=not code.dimension.multiple,
+        )
+        for utterance, code in pairs
+    ]
+    try:
+        with transaction.atomic():
+            UtteranceCode.objects.bulk_create(rows, batch_size=500)
+    except IntegrityError as exc:
+        raise ValidationError("some of these codes are already on their utterances") from exc
+    if rows:
+        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
+    return len(rows)

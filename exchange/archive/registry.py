@@ -35,7 +35,16 @@ from coding.models import (
     UtteranceNote,
 )
 from transcripts.models import Transcript, Utterance
-from workflow.models import Assignment, ReliabilitySet
+from workflow.models import (
+    AdjudicationDecision,
+    Assignment,
+    CalibrationAttempt,
+    CalibrationCoding,
+    GoldStandard,
+    ReliabilitySet,
+    TrainingItem,
+    TrainingSet,
+)
 
 FORMAT = "mi-coding-agency-archive"
 VERSION = 1
@@ -66,6 +75,12 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(GlobalRating, "coding__transcript__agency"),
     Entry(ReliabilitySet, "agency"),
     Entry(Assignment, "agency"),
+    Entry(GoldStandard, "coding__transcript__agency"),
+    Entry(AdjudicationDecision, "consensus__transcript__agency"),
+    Entry(TrainingSet, "agency"),
+    Entry(TrainingItem, "training_set__agency"),
+    Entry(CalibrationAttempt, "agency"),
+    Entry(CalibrationCoding, "attempt__agency"),
     Entry(AuditEvent, "agency", generic_refs=(("object_type", "object_id"),)),
 )
 

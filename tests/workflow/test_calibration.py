@@ -1,0 +1,346 @@
+"""Gold standards, training sets and calibration against them."""
+
+import pandas as pd
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from accounts import access
+from accounts.models import AuditEvent, Role
+from coding.models import Coding, CodingKind, CodingStatus
+from coding.selectors import codings_of_record
+from coding.services.codings import coding_submit
+from reliability import stats
+from tests import factories
+from tests.factories import ALL_GLOBALS
+from workflow.calibration import Unit, calibration_results
+from workflow.models import CalibrationAttempt, TrainingItem
+from workflow.services.calibration import calibration_finish, calibration_start
+from workflow.services.training import (
+    coding_mark_gold,
+    coding_unmark_gold,
+    training_set_save,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _unit(transcript, utterance, gold, coder):
+    return Unit(
+        transcript=transcript,
+        utterance=utterance,
+        dimension="behaviour",
+        gold=frozenset(gold),
+        coder=frozenset(coder),
+    )
+
+
+def test_results_compare_each_code_with_the_gold():
+    units = [
+        _unit(1, 1, ["Q"], ["Q"]),
+        _unit(1, 2, ["SR"], ["SR"]),
+        _unit(1, 3, ["Q"], ["SR"]),
+        _unit(1, 4, [], []),
+        _unit(2, 5, ["Q"], ["Q"]),
+        _unit(2, 6, ["SR"], ["SR"]),
+        _unit(2, 7, [], ["Q"]),
+        _unit(2, 8, ["Q"], ["Q"]),
+    ]
+    results = calibration_results(
+        units=units, codes={"behaviour": ["Q", "SR", "CR"]}, transcripts=[1, 2], pass_mark=0.65
+    )
+    per_code = {row["code"]: row for row in results["codes"]}
+    # Q: gold yes on 1,3,5,8; coder yes on 1,5,7,8 → 2x2 [[3,1],[1,3]]: po .75, kappa .5
+    assert per_code["Q"]["agreement"] == pytest.approx(0.75)
+    assert per_code["Q"]["kappa"] == pytest.approx(0.5)
+    assert (per_code["Q"]["gold"], per_code["Q"]["coder"]) == (4, 4)
+    # SR: gold 2,6; coder 2,3,6 → [[5,1],[0,2]]: po 7/8, pe (6*5+2*3)/64, kappa 5/7
+    assert per_code["SR"]["kappa"] == pytest.approx(5 / 7)
+    assert per_code["CR"]["kappa"] is None
+    assert "neither coder used CR" in per_code["CR"]["note"]
+    assert results["mean_kappa"] == pytest.approx((0.5 + 5 / 7) / 2)
+    assert results["passed"] is False
+    assert results["pass_mark"] == 0.65
+    assert results["percent_agreement"] == pytest.approx(6 / 8)
+    assert results["per_transcript"] == {1: pytest.approx(0.75), 2: pytest.approx(0.75)}
+    assert per_code["Q"]["icc"] is None
+    assert "at least 3 training transcripts" in per_code["Q"]["note"]
+
+
+def test_count_icc_compares_code_counts_per_transcript():
+    gold_counts, coder_counts = {1: 2, 2: 1, 3: 4}, {1: 2, 2: 2, 3: 3}
+    units = []
+    for t in (1, 2, 3):
+        for i in range(5):
+            units.append(
+                _unit(
+                    t,
+                    t * 10 + i,
+                    ["Q"] if i < gold_counts[t] else [],
+                    ["Q"] if i < coder_counts[t] else [],
+                )
+            )
+    results = calibration_results(
+        units=units, codes={"behaviour": ["Q"]}, transcripts=[1, 2, 3], pass_mark=0.6
+    )
+    frame = pd.DataFrame({"gold": [2, 1, 4], "coder": [2, 2, 3]}, index=[1, 2, 3])
+    expected = stats.icc(frame).forms["ICC2"].value
+    assert results["codes"][0]["icc"] == pytest.approx(expected)
+    assert expected is not None
+
+
+def test_a_perfect_coder_passes():
+    units = [_unit(t, t * 10 + i, [c], [c]) for t in (1, 2) for i, c in enumerate(["Q", "SR", "Q"])]
+    units += [_unit(2, 99, ["Q"], ["Q"])]
+    results = calibration_results(
+        units=units, codes={"behaviour": ["Q", "SR"]}, transcripts=[1, 2], pass_mark=0.6
+    )
+    assert results["mean_kappa"] == pytest.approx(1.0)
+    assert results["passed"] is True
+
+
+@pytest.fixture
+def gold(agency, practitioner, supervisor):
+    transcript = factories.make_transcript(agency, practitioner, utterances=8)
+    coding = factories.make_coding(
+        transcript,
+        supervisor,
+        codes={1: ["Q"], 3: ["SR"], 5: ["CR"], 7: ["Q"]},
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    return coding_mark_gold(coding=coding, actor=supervisor)
+
+
+def test_marking_gold_changes_the_kind_and_is_audited(gold, supervisor):
+    assert Coding.objects.get(pk=gold.pk).kind == CodingKind.GOLD
+    assert AuditEvent.objects.filter(action="coding.gold", actor=supervisor).exists()
+    record = codings_of_record(Coding.objects.filter(pk=gold.pk))
+    assert record == [gold]
+
+
+def test_only_submitted_codings_become_gold_and_one_per_transcript(
+    agency, practitioner, coder, coder2, supervisor, gold
+):
+    draft = factories.make_coding(factories.make_transcript(agency, practitioner), coder)
+    with pytest.raises(ValidationError, match="submitted"):
+        coding_mark_gold(coding=draft, actor=supervisor)
+    second = factories.make_coding(
+        gold.transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
+    )
+    with pytest.raises(ValidationError, match="already has a gold standard"):
+        coding_mark_gold(coding=second, actor=supervisor)
+
+
+def test_unmarking_restores_the_kind_unless_training_uses_it(agency, gold, supervisor):
+    training = training_set_save(
+        agency=agency, name="Basics", scheme=gold.scheme, golds=[gold], actor=supervisor
+    )
+    with pytest.raises(ValidationError, match="training sets"):
+        coding_unmark_gold(coding=gold, actor=supervisor)
+    TrainingItem.objects.filter(training_set=training).delete()
+    coding_unmark_gold(coding=gold, actor=supervisor)
+    assert Coding.objects.get(pk=gold.pk).kind == CodingKind.PRIMARY
+
+
+def test_training_sets_hold_only_this_agencys_gold(agency, other_agency, gold, supervisor):
+    foreign = factories.make_coding(
+        factories.make_transcript(other_agency),
+        factories.make_user(other_agency, Role.SUPERVISOR),
+        kind=CodingKind.GOLD,
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    with pytest.raises(ValidationError, match="only gold standards of this agency"):
+        training_set_save(
+            agency=agency, name="Mixed", scheme=gold.scheme, golds=[gold, foreign], actor=supervisor
+        )
+
+
+def test_supervisor_manages_gold_and_training_through_the_pages(
+    agency, practitioner, coder, supervisor, client_for
+):
+    coding = factories.make_coding(
+        factories.make_transcript(agency, practitioner), coder, globals_=ALL_GLOBALS, submitted=True
+    )
+    client = client_for(supervisor)
+    assert coding in client.get(reverse("workflow:gold")).context["page"].object_list
+    client.post(reverse("workflow:gold_mark", args=[coding.pk]))
+    assert Coding.objects.get(pk=coding.pk).kind == CodingKind.GOLD
+    response = client.post(
+        reverse("workflow:training"),
+        {"name": "Reflections", "scheme": coding.scheme_id, "golds": [coding.pk]},
+    )
+    assert response.status_code == 302
+    training = agency.training_sets.get()
+    assert list(training.items.values_list("gold_id", flat=True)) == [coding.pk]
+    assert client_for(coder).get(reverse("workflow:gold")).status_code == 403
+    assert (
+        client_for(coder).post(reverse("workflow:gold_mark", args=[coding.pk])).status_code == 403
+    )
+
+
+def test_forged_gold_of_another_agency_is_refused(
+    agency, other_agency, supervisor, client_for, gold
+):
+    foreign = factories.make_coding(
+        factories.make_transcript(other_agency),
+        factories.make_user(other_agency, Role.CODER),
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    client = client_for(supervisor)
+    assert client.post(reverse("workflow:gold_mark", args=[foreign.pk])).status_code == 404
+    response = client.post(
+        reverse("workflow:training"), {"name": "X", "scheme": gold.scheme_id, "golds": [foreign.pk]}
+    )
+    assert response.status_code == 200
+    assert not agency.training_sets.exists()
+    assert Coding.objects.get(pk=foreign.pk).kind == CodingKind.PRIMARY
+
+
+@pytest.fixture
+def training(agency, gold, supervisor):
+    return training_set_save(
+        agency=agency, name="Basics", scheme=gold.scheme, golds=[gold], actor=supervisor
+    )
+
+
+def _code_and_submit(coding, codes, coder):
+    factories.apply_codes(coding, codes, ALL_GLOBALS)
+    coding_submit(coding=coding, actor=coder)
+
+
+def test_a_coder_calibrates_and_sees_results_against_the_gold(
+    agency, training, gold, coder, client_for
+):
+    client = client_for(coder)
+    page = client.get(reverse("workflow:calibration")).content.decode()
+    assert "Basics" in page
+    response = client.post(reverse("workflow:calibrate", args=[training.pk]))
+    attempt = CalibrationAttempt.objects.get(coder=coder)
+    assert response["Location"] == reverse("workflow:attempt", args=[attempt.pk])
+    practice = attempt.items.get().coding
+    assert (practice.kind, practice.transcript_id) == (CodingKind.CALIBRATION, gold.transcript_id)
+    assert set(access.codings_visible_to(coder)) == {practice}
+    _code_and_submit(practice, {1: ["Q"], 3: ["CR"], 5: ["CR"], 7: ["Q"]}, coder)
+    client.post(reverse("workflow:attempt_finish", args=[attempt.pk]))
+    attempt.refresh_from_db()
+    assert attempt.is_finished
+    per_code = {row["code"]: row for row in attempt.results["codes"]}
+    assert per_code["Q"]["kappa"] == pytest.approx(1.0)
+    assert per_code["SR"]["coder"] == 0
+    assert attempt.items.get().agreement == pytest.approx(3 / 4)  # #3 SR vs CR
+    assert attempt.pass_mark == agency.calibration_pass_kappa
+    assert attempt.passed is (attempt.mean_kappa >= attempt.pass_mark)
+    event = AuditEvent.objects.get(action="calibration.result")
+    assert event.details["passed"] == attempt.passed
+    page = client.get(reverse("workflow:attempt", args=[attempt.pk])).content.decode()
+    assert "Results against the gold standard" in page
+    assert "Passed" in page or "Not passed" in page
+    # practice never counts as a score of record
+    assert practice not in codings_of_record(Coding.objects.all())
+
+
+def test_the_pass_mark_is_the_agencys_setting(
+    agency, admin_user, training, gold, coder, client_for
+):
+    response = client_for(admin_user).post(
+        reverse("accounts:agency"),
+        {"name": agency.name, "calibration_pass_kappa": "0.95"},
+    )
+    assert response.status_code == 302
+    attempt = calibration_start(training_set=training, coder=coder)
+    _code_and_submit(attempt.items.get().coding, {1: ["Q"], 3: ["SR"], 5: ["SR"], 7: ["Q"]}, coder)
+    attempt = calibration_finish(attempt=CalibrationAttempt.objects.get(pk=attempt.pk), actor=coder)
+    assert attempt.pass_mark == 0.95
+    assert attempt.mean_kappa < 0.95
+    assert attempt.passed is False
+
+
+def test_finishing_needs_every_training_coding_submitted(training, coder):
+    attempt = calibration_start(training_set=training, coder=coder)
+    with pytest.raises(ValidationError, match="submit every training transcript"):
+        calibration_finish(attempt=attempt, actor=coder)
+    assert not CalibrationAttempt.objects.get(pk=attempt.pk).is_finished
+
+
+def test_a_coder_who_coded_the_transcript_cannot_calibrate_on_it(training, gold, coder):
+    factories.make_coding(gold.transcript, coder, kind=CodingKind.DOUBLE)
+    with pytest.raises(ValidationError, match="cannot test you"):
+        calibration_start(training_set=training, coder=coder)
+    assert not CalibrationAttempt.objects.exists()
+
+
+def test_history_shows_drift_and_only_supervisors_see_everyone(
+    agency, training, coder, coder2, supervisor, client_for
+):
+    for user, codes in ((coder, {1: ["Q"], 3: ["SR"], 5: ["CR"], 7: ["Q"]}), (coder2, {1: ["Q"]})):
+        attempt = calibration_start(training_set=training, coder=user)
+        _code_and_submit(attempt.items.get().coding, codes, user)
+        calibration_finish(attempt=attempt, actor=user)
+    second = calibration_start(training_set=training, coder=coder)
+    _code_and_submit(second.items.get().coding, {1: ["Q"], 3: ["SR"]}, coder)
+    calibration_finish(attempt=second, actor=coder)
+    drift = client_for(supervisor).get(reverse("workflow:calibration")).context["drift"]
+    assert [u.username for u in drift] == ["ana", "ben"]
+    points = drift[coder]
+    assert len(points) == 2
+    assert points[0].change is None
+    assert points[1].change == pytest.approx(
+        points[1].attempt.mean_kappa - points[0].attempt.mean_kappa
+    )
+    mine = client_for(coder2).get(reverse("workflow:calibration")).context["drift"]
+    assert list(mine) == [coder2]
+    others = CalibrationAttempt.objects.filter(coder=coder).first()
+    assert client_for(coder2).get(reverse("workflow:attempt", args=[others.pk])).status_code == 404
+    assert (
+        client_for(supervisor).get(reverse("workflow:attempt", args=[others.pk])).status_code == 200
+    )
+
+
+def test_calibration_codings_do_not_reveal_the_gold_to_the_coder(
+    agency, training, gold, coder, client_for
+):
+    agency.coders_see_others_after_submission = True
+    agency.save()
+    attempt = calibration_start(training_set=training, coder=coder)
+    client = client_for(coder)
+    assert client.get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
+    page = client.get(reverse("transcripts:detail", args=[gold.transcript_id])).content.decode()
+    assert reverse("coding:workspace", args=[gold.pk]) not in page
+    assert reverse("coding:workspace", args=[attempt.items.get().coding_id]) in page
+    assert Coding.objects.get(pk=gold.pk).status == CodingStatus.SUBMITTED
+
+
+def test_calibration_gold_and_training_pages_use_a_fixed_number_of_queries(
+    agency,
+    practitioner,
+    training,
+    coder,
+    coder2,
+    supervisor,
+    client_for,
+    django_assert_max_num_queries,
+):
+    for user in (coder, coder2):
+        attempt = calibration_start(training_set=training, coder=user)
+        _code_and_submit(attempt.items.get().coding, {1: ["Q"]}, user)
+        calibration_finish(attempt=attempt, actor=user)
+    for _ in range(5):
+        factories.make_coding(
+            factories.make_transcript(agency, practitioner, utterances=2),
+            coder,
+            globals_=ALL_GLOBALS,
+            submitted=True,
+        )
+    client = client_for(supervisor)
+    attempt = CalibrationAttempt.objects.first()
+    for url in (
+        reverse("workflow:calibration"),
+        reverse("workflow:gold"),
+        reverse("workflow:training"),
+        reverse("workflow:attempt", args=[attempt.pk]),
+    ):
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200

@@ -1,0 +1,203 @@
+"""Adjudication: reconciling submitted codings into one consensus coding.
+
+The consensus is an ordinary coding (kind consensus, coded by the adjudicating supervisor)
+written through the coding services, so the scheme's rules hold; the source codings are only
+read. Each item's provenance is kept in an AdjudicationDecision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.services import audit_record
+from coding.models import (
+    Code,
+    Coding,
+    CodingKind,
+    CodingScheme,
+    GlobalRating,
+    GlobalScale,
+    UtteranceCode,
+)
+from coding.services.codings import (
+    coding_create,
+    coding_submit,
+    global_rating_set,
+    utterance_code_clear,
+    utterance_code_set,
+    utterance_codes_add,
+)
+from transcripts.models import Transcript, Utterance
+from workflow.models import AdjudicationDecision, DecisionSource
+from workflow.selectors.adjudication import adjudication_for, adjudication_sources, consensus_of
+
+
+def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: User) -> Coding:
+    """Open the consensus coding with every agreed item filled in; an existing one is kept."""
+    with transaction.atomic():
+        existing = consensus_of(transcript, scheme)
+        if existing is not None:
+            return existing
+        sources = adjudication_sources(transcript, scheme)
+        if len(sources) < 2:
+            raise ValidationError("adjudication needs two or more submitted codings")
+        consensus = coding_create(
+            transcript=transcript, scheme=scheme, coder=actor, kind=CodingKind.CONSENSUS
+        )
+        case = adjudication_for(transcript, scheme, sources)
+        agreed = [item for item in case.items if item.agreed]
+        utterance_codes_add(
+            coding=consensus,
+            pairs=[
+                (item.utterance, case.codes[code_id])
+                for item in agreed
+                if item.utterance is not None
+                for code_id in item.answers[0]
+            ],
+        )
+        for item in agreed:
+            if item.scale is not None and item.answers[0] is not None:
+                global_rating_set(coding=consensus, scale=item.scale, value=item.answers[0])
+        AdjudicationDecision.objects.bulk_create(
+            [
+                AdjudicationDecision(
+                    consensus=consensus,
+                    utterance=item.utterance,
+                    scale=item.scale,
+                    source=DecisionSource.AGREEMENT,
+                    decided_by=actor,
+                )
+                for item in agreed
+            ],
+            batch_size=500,
+        )
+        audit_record(
+            actor=actor,
+            action="adjudication.start",
+            agency=transcript.agency,
+            target=consensus,
+            details={
+                "sources": [c.pk for c in sources],
+                "agreed": len(agreed),
+                "disagreements": len(case.items) - len(agreed),
+            },
+        )
+    return consensus
+
+
+def _require_adjudicating(consensus: Coding) -> None:
+    if consensus.kind != CodingKind.CONSENSUS:
+        raise ValidationError("this is not a consensus coding")
+    if consensus.is_submitted:
+        raise ValidationError("this adjudication is finished; reopen it to change it")
+
+
+def _source_among(consensus: Coding, source: Coding) -> None:
+    sources = adjudication_sources(consensus.transcript, consensus.scheme)
+    if source.pk not in {c.pk for c in sources}:
+        raise ValidationError("that coding is not one of the submitted codings being reconciled")
+
+
+def _set_codes(consensus: Coding, utterance: Utterance, wanted: set[int]) -> None:
+    current = set(
+        UtteranceCode.objects.filter(coding=consensus, utterance=utterance).values_list(
+            "code_id", flat=True
+        )
+    )
+    codes = Code.objects.select_related("dimension").in_bulk(wanted | current)
+    unknown = wanted - set(codes)
+    if unknown:
+        raise ValidationError(f"unknown code {', '.join(map(str, sorted(unknown)))}")
+    for code_id in current - wanted:
+        utterance_code_clear(coding=consensus, utterance=utterance, code=codes[code_id])
+    for code_id in sorted(wanted - current):
+        utterance_code_set(coding=consensus, utterance=utterance, code=codes[code_id])
+
+
+def adjudication_decide(
+    *,
+    consensus: Coding,
+    actor: User,
+    utterance: Utterance | None = None,
+    scale: GlobalScale | None = None,
+    source: Coding | None = None,
+    codes: list[int] | None = None,
+    value: int | None = None,
+    reason: str = "",
+) -> AdjudicationDecision:
+    """Decide one item: take ``source``'s answer, or give one's own (``codes`` for an
+    utterance, ``value`` for a global). Nothing changes if the answer breaks a rule."""
+    _require_adjudicating(consensus)
+    if (utterance is None) == (scale is None):
+        raise ValidationError("decide one utterance or one global at a time")
+    if utterance is not None and utterance.transcript_id != consensus.transcript_id:
+        raise ValidationError("that utterance is not part of this transcript")
+    if scale is not None and scale.scheme_id != consensus.scheme_id:
+        raise ValidationError(f"{scale.name} is not a global of {consensus.scheme.name}")
+    if source is not None:
+        _source_among(consensus, source)
+        if utterance is not None:
+            codes = list(
+                UtteranceCode.objects.filter(coding=source, utterance=utterance).values_list(
+                    "code_id", flat=True
+                )
+            )
+        else:
+            value = (
+                GlobalRating.objects.filter(coding=source, scale=scale)
+                .values_list("value", flat=True)
+                .first()
+            )
+    elif utterance is None and value is None:
+        raise ValidationError(f"give a value for {scale.name}")
+    with transaction.atomic():
+        if utterance is not None:
+            _set_codes(consensus, utterance, set(codes or []))
+        else:
+            global_rating_set(coding=consensus, scale=scale, value=value)
+        decision, _ = AdjudicationDecision.objects.update_or_create(
+            consensus=consensus,
+            utterance=utterance,
+            scale=scale,
+            defaults={
+                "source": DecisionSource.CODING if source is not None else DecisionSource.OWN,
+                "source_coding": source,
+                "reason": reason.strip(),
+                "decided_by": actor,
+            },
+        )
+    return decision
+
+
+def adjudication_finish(*, consensus: Coding, actor: User) -> Coding:
+    """Submit the consensus once every disagreement is decided."""
+    _require_adjudicating(consensus)
+    case = adjudication_for(consensus.transcript, consensus.scheme)
+    left = len(case.undecided)
+    if left:
+        raise ValidationError(
+            f"{left} disagreement{'s' if left != 1 else ''} still to decide before finishing"
+        )
+    with transaction.atomic():
+        coding_submit(coding=consensus, actor=actor)
+        sources = Counter(
+            AdjudicationDecision.objects.filter(consensus=consensus).values_list(
+                "source", flat=True
+            )
+        )
+        audit_record(
+            actor=actor,
+            action="adjudication.finish",
+            agency=consensus.transcript.agency,
+            target=consensus,
+            details={
+                "disagreements": len(case.disagreements),
+                "decisions": dict(sources),
+                "sources": [c.pk for c in case.sources],
+            },
+        )
+    return consensus
