@@ -19,6 +19,7 @@ from coding.selectors import (
     codings_of_record,
     score_definitions,
 )
+from dashboards.records import SessionRecord, record_results, session_records
 from workflow.models import Assignment
 
 RECENT_DAYS = 14
@@ -132,40 +133,33 @@ def watched(definitions: list[ScoreDefinition]) -> list[ScoreDefinition]:
     return named or [d for d in definitions if d.fair is not None]
 
 
-def latest_results(
-    user: User, agency: Agency, scheme: CodingScheme
-) -> tuple[list[ScoreDefinition], list[CodingResult]]:
-    """Each practitioner's latest session of record with ``scheme``. Five queries."""
-    records = codings_of_record(
-        codings_visible_to(user).filter(transcript__agency=agency, scheme=scheme)
-    )
-    latest: dict[int, Coding] = {}
-    for coding in records:  # chronological, so the last one seen is the latest
-        latest[coding.transcript.practitioner_id] = coding
-    definitions = score_definitions(scheme, agency)
-    return definitions, coding_results(latest.values(), {scheme.pk: definitions})
-
-
 def practitioners_below_fair(
     user: User, agency: Agency, scheme: CodingScheme
 ) -> tuple[list[ScoreDefinition], list[Concern]]:
-    """The scores watched, and the active practitioners whose latest session of record is
-    below fair on any of them, by name."""
-    definitions, results = latest_results(user, agency, scheme)
+    """The scores watched, and the active practitioners whose latest session of record with
+    ``scheme`` is below fair on any of them, by name. Six queries."""
+    latest: dict[int, SessionRecord] = {}
+    records = session_records(
+        codings_visible_to(user).filter(transcript__agency=agency, scheme=scheme)
+    )
+    for record in records:  # chronological, so the last one seen is the latest
+        latest[record.practitioner_id] = record
+    definitions = score_definitions(scheme, agency)
     watch = watched(definitions)
-    concerns = []
-    for result in results:
+    flagged = {}
+    for result in record_results(list(latest.values()), scheme, definitions):
         below = [
             (d, result.scores[d.slug])
             for d in watch
             if d.band(result.scores.get(d.slug)) == scores.BELOW_FAIR
         ]
-        if below and result.coding.transcript.practitioner.active:
-            concerns.append(
-                Concern(
-                    practitioner=result.coding.transcript.practitioner, result=result, below=below
-                )
-            )
+        if below:
+            flagged[result.coding.practitioner_id] = (result, below)
+    practitioners = practitioners_visible_to(user).filter(pk__in=list(flagged), active=True)
+    concerns = [
+        Concern(practitioner=p, result=flagged[p.pk][0], below=flagged[p.pk][1])
+        for p in practitioners
+    ]
     return watch, sorted(concerns, key=lambda c: c.practitioner.display_name.casefold())
 
 

@@ -1,10 +1,10 @@
 """Reads behind the fidelity dashboards, each in a fixed number of queries however many
 practitioners and sessions there are.
 
-A session's numbers are its score of record (``codings_of_record``) run through
-``coding_results`` with the agency's thresholds, so the dashboards, the feedback pages and
-the exports always agree. Scores of different schemes are never mixed: every read takes one
-scheme.
+A session's numbers are its score of record (``codings_of_record``; at agency scale the same
+rule over plain values, dashboards/records.py) run through ``coding_results`` with the
+agency's thresholds, so the dashboards, the feedback pages and the exports always agree.
+Scores of different schemes are never mixed: every read takes one scheme.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
@@ -31,8 +30,13 @@ from coding.selectors import (
     score_definitions,
 )
 from dashboards import stats
-
-PRACTITIONER_KEY = "practitioner_id"
+from dashboards.records import (
+    PRACTITIONER_KEY,
+    record_results,
+    score_rows,
+    session_frame,
+    session_records,
+)
 
 
 @dataclass(frozen=True)
@@ -115,53 +119,20 @@ def record_candidates(
 
 
 def session_results(
-    user: User, agency: Agency, filters: Filters, practitioner: Practitioner | None = None
+    user: User, agency: Agency, filters: Filters
 ) -> tuple[list[ScoreDefinition], list[CodingResult]]:
     """Score definitions with the agency's thresholds, and the result of every session of
-    record in chronological order. Five queries."""
-    records = codings_of_record(record_candidates(user, agency, filters, practitioner))
+    record (each ``coding`` a ``SessionRecord``) in chronological order. Five queries."""
+    records = session_records(record_candidates(user, agency, filters))
     definitions = score_definitions(filters.scheme, agency)
-    return definitions, coding_results(records, {filters.scheme.pk: definitions})
+    return definitions, record_results(records, filters.scheme, definitions)
 
 
 def session_scores(user: User, agency: Agency, filters: Filters) -> list[dict[str, Any]]:
-    """One flat row per session of record, named as ``export_scores`` names its columns:
-    the numbers every dashboard shows, for comparing with any other route to them."""
+    """The numbers behind every dashboard, one flat row per session of record, named as
+    ``export_scores`` names its columns: for comparing with any other route to them."""
     definitions, results = session_results(user, agency, filters)
-    rows = []
-    for result in results:
-        coding = result.coding
-        rows.append(
-            {
-                "coding_id": coding.pk,
-                "transcript_id": coding.transcript_id,
-                "transcript": coding.transcript.label,
-                "practitioner": coding.transcript.practitioner.display_name,
-                "session_date": coding.transcript.session_date,
-                "coder": coding.coder.username,
-                "scheme": coding.scheme.slug,
-                "kind": coding.kind,
-                **result.counts,
-                **result.globals,
-                **{d.slug: result.scores.get(d.slug) for d in definitions},
-            }
-        )
-    return rows
-
-
-def session_frame(results: Sequence[CodingResult], definitions: Sequence[ScoreDefinition]):
-    """One row per session: the practitioner and a float column per summary score."""
-    slugs = [d.slug for d in definitions]
-    frame = pd.DataFrame(
-        [
-            [r.coding.transcript.practitioner_id, *(r.scores.get(slug) for slug in slugs)]
-            for r in results
-        ],
-        columns=[PRACTITIONER_KEY, *slugs],
-    )
-    for slug in slugs:
-        frame[slug] = pd.to_numeric(frame[slug], errors="coerce").astype(float)
-    return frame
+    return score_rows(results, filters.scheme, definitions)
 
 
 # ---------------------------------------------------------------- agency audit
@@ -206,16 +177,17 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
     if filters.team is not None:
         practitioners = practitioners.filter(team=filters.team)
     definitions, results = session_results(user, agency, filters)
+    practitioner_ids = [r.coding.practitioner_id for r in results]
     summaries = stats.summarise(
-        session_frame(results, definitions), PRACTITIONER_KEY, _thresholds(definitions)
+        session_frame(results, definitions, practitioner_ids),
+        PRACTITIONER_KEY,
+        _thresholds(definitions),
     )
-    counts: Counter[int] = Counter()
+    counts: Counter[int] = Counter(practitioner_ids)
     dates: dict[int, list[datetime.date]] = {}
     for result in results:
-        transcript = result.coding.transcript
-        counts[transcript.practitioner_id] += 1
-        if transcript.session_date is not None:
-            dates.setdefault(transcript.practitioner_id, []).append(transcript.session_date)
+        if result.coding.session_date is not None:
+            dates.setdefault(result.coding.practitioner_id, []).append(result.coding.session_date)
     rows = [
         PractitionerRow(
             practitioner=p,
@@ -415,7 +387,7 @@ def practitioner_dashboard(
         Session(result=r, bands={d.slug: d.band(r.scores.get(d.slug)) for d in definitions})
         for r in results
     ]
-    frame = session_frame(results, definitions)
+    frame = session_frame(results, definitions, [practitioner.pk] * len(results))
     dashboard.summary = stats.summarise(frame, PRACTITIONER_KEY, _thresholds(definitions)).get(
         practitioner.pk, {}
     )

@@ -83,74 +83,80 @@ def trend_direction(
     return STEADY
 
 
+def bands(values: pd.Series, fair: float | None, good: float | None) -> pd.Series:
+    """``coding.scores.band`` of each value, asked once per distinct value."""
+    lookup = {v: scores.band(float(v), fair, good) for v in values.dropna().unique()}
+    return values.map(lookup)
+
+
 def summarise(frame: pd.DataFrame, key: str, thresholds: Thresholds) -> dict[object, dict]:
     """{key value: {slug: ScoreSummary}} for each group of sessions in ``frame``.
 
     ``frame`` holds one row per session in chronological order within each group, a ``key``
-    column and one float column (NaN where undefined) per slug in ``thresholds``.
+    column and one float column (NaN where undefined) per slug in ``thresholds``. Every mean,
+    share and least-squares slope comes from per-group sums taken with ``numpy.bincount``.
     """
     if frame.empty:
         return {}
-    order = frame.groupby(key, sort=False).cumcount().astype(float)
-    groups = frame[key]
-    latest_rows = frame.groupby(key, sort=False).tail(1).set_index(key)
-    per_slug: dict[str, pd.DataFrame] = {}
-    for slug, (fair, good) in thresholds.items():
-        y = pd.to_numeric(frame[slug], errors="coerce").astype(float)
-        defined = y.notna()
-        bands = y.map(lambda v, f=fair, g=good: scores.band(_number(v), f, g))
-        x = order.where(defined)
-        parts = pd.DataFrame(
-            {
-                key: groups,
-                "n": defined.astype(int),
-                "sum": y.fillna(0.0),
-                "fair": bands.isin([scores.FAIR, scores.GOOD]).astype(int),
-                "good": (bands == scores.GOOD).astype(int),
-                "sx": x.fillna(0.0),
-                "sxx": (x * x).fillna(0.0),
-                "sxy": (x * y).fillna(0.0),
-                "xmin": x,
-                "xmax": x,
-            }
-        )
-        sums = parts.groupby(key, sort=False).agg(
-            n=("n", "sum"),
-            total=("sum", "sum"),
-            fair=("fair", "sum"),
-            good=("good", "sum"),
-            sx=("sx", "sum"),
-            sxx=("sxx", "sum"),
-            sxy=("sxy", "sum"),
-            xmin=("xmin", "min"),
-            xmax=("xmax", "max"),
-        )
-        n = sums["n"].astype(float)
-        denominator = n * sums["sxx"] - sums["sx"] ** 2
-        slope = (n * sums["sxy"] - sums["sx"] * sums["total"]) / denominator.where(denominator > 0)
-        sums["slope"] = slope.where(n >= TREND_MIN_SESSIONS)
-        sums["mean"] = (sums["total"] / n).where(n > 0)
-        sums["latest"] = latest_rows[slug]
-        per_slug[slug] = sums
+    codes, groups = pd.factorize(frame[key], sort=False)
+    size = len(groups)
+    order = pd.Series(codes).groupby(codes).cumcount().to_numpy(dtype=float)
+    last_row = np.full(size, -1)
+    np.maximum.at(last_row, codes, np.arange(len(codes)))
 
-    result: dict[object, dict] = {}
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=size)
+
+    result: dict[object, dict] = {group: {} for group in groups}
     for slug, (fair, good) in thresholds.items():
+        values = frame[slug].astype(float)
+        y = values.to_numpy()
+        defined = ~np.isnan(y)
+        band = bands(values, fair, good).to_numpy()
+        x = np.where(defined, order, 0.0)
+        y0 = np.where(defined, y, 0.0)
+        n = total(defined.astype(float))
+        sum_y, sum_x = total(y0), total(x)
+        sum_xx, sum_xy = total(x * x), total(x * y0)
+        at_fair = total(np.isin(band, [scores.FAIR, scores.GOOD]).astype(float))
+        at_good = total((band == scores.GOOD).astype(float))
+        low = np.full(size, np.inf)
+        high = np.full(size, -np.inf)
+        np.minimum.at(low, codes[defined], order[defined])
+        np.maximum.at(high, codes[defined], order[defined])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = np.where(n > 0, sum_y / n, np.nan)
+            denominator = n * sum_xx - sum_x**2
+            slope = np.where(
+                (n >= TREND_MIN_SESSIONS) & (denominator > 0),
+                (n * sum_xy - sum_x * sum_y) / denominator,
+                np.nan,
+            )
         has_thresholds = fair is not None or good is not None
-        for group, row in per_slug[slug].to_dict("index").items():
-            n = int(row["n"])
-            mean = _number(row["mean"])
-            slope = _number(row["slope"])
-            latest = _number(row["latest"])
-            span = (row["xmax"] - row["xmin"]) if n else 0.0
-            result.setdefault(group, {})[slug] = ScoreSummary(
+        rows = zip(
+            groups,
+            n.tolist(),
+            mean.tolist(),
+            at_fair.tolist(),
+            at_good.tolist(),
+            slope.tolist(),
+            (high - low).tolist(),
+            y[last_row].tolist(),
+            strict=True,
+        )
+        for group, count, mean_value, fair_n, good_n, slope_value, span, latest in rows:
+            count = int(count)
+            mean_value, slope_value = _number(mean_value), _number(slope_value)
+            latest = _number(latest)
+            result[group][slug] = ScoreSummary(
                 latest=latest,
                 latest_band=scores.band(latest, fair, good),
-                mean=mean,
-                defined=n,
-                share_fair=row["fair"] / n if n and has_thresholds else None,
-                share_good=row["good"] / n if n and good is not None else None,
-                slope=slope,
-                trend=trend_direction(slope, float(span), fair, mean),
+                mean=mean_value,
+                defined=count,
+                share_fair=fair_n / count if count and has_thresholds else None,
+                share_good=good_n / count if count and good is not None else None,
+                slope=slope_value,
+                trend=trend_direction(slope_value, span if count else 0.0, fair, mean_value),
             )
     return result
 

@@ -9,9 +9,11 @@ from typing import Any
 from django import template
 from django.http import QueryDict
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from coding import scores
 from coding.selectors import ScoreDefinition
+from dashboards.selectors import PractitionerRow
 from dashboards.stats import TREND_ARROWS, ScoreSummary
 
 register = template.Library()
@@ -85,6 +87,35 @@ def trend(summary: ScoreSummary | None) -> str:
         TREND_ARROWS[summary.trend],
         summary.trend,
     )
+
+
+@register.simple_tag
+def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str:
+    """A practitioner's cells for every summary score: latest with its band, mean, the
+    shares at fair and good where the score has thresholds, and the trend. One tag per row
+    keeps a 200-row audit quick to render."""
+    cells = []
+    for d in definitions:
+        summary = row.scores[d.slug]
+        cells.append(
+            format_html(
+                '<td class="text-end text-nowrap score-group">{} {}</td>'
+                '<td class="text-end">{}</td>',
+                d.format(summary.latest),
+                band_badge(summary.latest_band),
+                d.format(summary.mean),
+            )
+        )
+        if thresholded(d):
+            cells.append(
+                format_html(
+                    '<td class="text-end">{}</td><td class="text-end">{}</td>',
+                    share(summary.share_fair),
+                    share(summary.share_good),
+                )
+            )
+        cells.append(format_html('<td class="text-nowrap">{}</td>', trend(summary)))
+    return mark_safe("".join(cells))  # noqa: S308 - every part is escaped by format_html
 
 
 @register.simple_tag(takes_context=True)
