@@ -25,7 +25,7 @@ UTTERANCES = 16  # per session; half of them the practitioner's
 def build(practitioners: int, sessions: int) -> dict:
     """An agency with coded sessions, written with bulk inserts (the services would make
     building the data, not the page, the thing measured)."""
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import Agency, Membership, Practitioner, Role, Team, User
@@ -142,6 +142,9 @@ def build(practitioners: int, sessions: int) -> dict:
                 )
         UtteranceCode.objects.bulk_create(rows, batch_size=5000)
         GlobalRating.objects.bulk_create(ratings, batch_size=5000)
+    # A live database keeps its planner statistics current; a bulk load has none yet.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "supervisor": supervisor,
         "practitioner": people[0],

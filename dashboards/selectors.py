@@ -22,6 +22,7 @@ from accounts.access import codings_visible_to, practitioners_visible_to
 from accounts.models import Agency, Practitioner, Team, User
 from coding.models import Code, Coding, CodingScheme, CodingStatus, GlobalScale
 from coding.selectors import (
+    RECORD_PRIORITY,
     CodingResult,
     ScoreDefinition,
     coding_results,
@@ -59,7 +60,8 @@ class Filters:
 
 
 def schemes_for_agency(agency: Agency) -> list[CodingScheme]:
-    """Schemes the agency can use, each with ``used``: its submitted codings in the agency."""
+    """Schemes the agency can use, each with ``used``: how many submitted codings (other than
+    calibration) the agency has with it."""
     return list(
         CodingScheme.objects.filter(Q(agency__isnull=True) | Q(agency=agency))
         .annotate(
@@ -68,6 +70,7 @@ def schemes_for_agency(agency: Agency) -> list[CodingScheme]:
                 filter=Q(
                     codings__transcript__agency=agency,
                     codings__status=CodingStatus.SUBMITTED,
+                    codings__kind__in=RECORD_PRIORITY,
                 ),
             )
         )
@@ -102,13 +105,9 @@ def _thresholds(definitions: Sequence[ScoreDefinition]) -> dict[str, tuple]:
     return {d.slug: (d.fair, d.good) for d in definitions}
 
 
-def record_candidates(
-    user: User, agency: Agency, filters: Filters, practitioner: Practitioner | None = None
-) -> QuerySet[Coding]:
+def record_candidates(user: User, agency: Agency, filters: Filters) -> QuerySet[Coding]:
     """The codings the user may see among which the score of record is chosen."""
     codings = codings_visible_to(user).filter(transcript__agency=agency, scheme=filters.scheme)
-    if practitioner is not None:
-        codings = codings.filter(transcript__practitioner=practitioner)
     if filters.team is not None:
         codings = codings.filter(transcript__practitioner__team=filters.team)
     if filters.date_from is not None:
