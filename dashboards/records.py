@@ -92,10 +92,15 @@ def session_frame(
 
 
 def score_rows(
-    results: Sequence[CodingResult], scheme: CodingScheme, definitions: list[ScoreDefinition]
+    results: Sequence[CodingResult],
+    scheme: CodingScheme,
+    definitions: list[ScoreDefinition],
+    codes: Sequence[str],
+    globals_: Sequence[str],
 ) -> list[dict[str, Any]]:
-    """One flat row per session with counts, globals and scores named as ``export_scores``
-    names its columns."""
+    """One flat row per session, named as ``export_scores`` names its columns: a count for
+    every code of the scheme (0 when unused), every global (None when unrated) and every
+    summary score (None when undefined)."""
     return [
         {
             "coding_id": r.coding.pk,
@@ -104,8 +109,8 @@ def score_rows(
             "session_date": r.coding.session_date,
             "scheme": scheme.slug,
             "kind": r.coding.kind,
-            **r.counts,
-            **r.globals,
+            **{code: r.counts.get(code, 0) for code in codes},
+            **{slug: r.globals.get(slug) for slug in globals_},
             **{d.slug: r.scores.get(d.slug) for d in definitions},
         }
         for r in results

@@ -131,7 +131,14 @@ def session_scores(user: User, agency: Agency, filters: Filters) -> list[dict[st
     """The numbers behind every dashboard, one flat row per session of record, named as
     ``export_scores`` names its columns: for comparing with any other route to them."""
     definitions, results = session_results(user, agency, filters)
-    return score_rows(results, filters.scheme, definitions)
+    codes = Code.objects.filter(scheme=filters.scheme).order_by("dimension__position", "position")
+    return score_rows(
+        results,
+        filters.scheme,
+        definitions,
+        codes=list(codes.values_list("abbreviation", flat=True)),
+        globals_=list(scale_ranges(filters.scheme)),
+    )
 
 
 # ---------------------------------------------------------------- agency audit

@@ -128,3 +128,16 @@ def test_submitted_assignments_leave_the_queue(world, coder, client_for):
     )
     titles = [i.transcript_label for i in home(client_for, coder).context["queue"]]
     assert "Done and dusted" not in titles
+
+
+def test_practitioner_account_without_a_profile_is_told_why_nothing_shows(
+    agency, practitioner_user, client_for
+):
+    html = home(client_for, practitioner_user).content.decode()
+    assert "not linked to a practitioner profile" in html
+
+
+def test_user_without_an_agency_is_welcomed_and_told_what_to_do(client_for, db):
+    loner = factories.make_user(None)
+    html = home(client_for, loner).content.decode()
+    assert "not a member of any agency" in html

@@ -47,6 +47,7 @@ def test_session_scores_are_the_results_of_the_codings_of_record(world, supervis
             assert row[slug] == value
         for abbreviation, count in result.counts.items():
             assert row[abbreviation] == count
+        assert row["Confront"] == result.counts.get("Confront", 0)  # unused codes count 0
         for slug, value in result.globals.items():
             assert row[slug] == value
 
