@@ -141,3 +141,19 @@ def test_user_without_an_agency_is_welcomed_and_told_what_to_do(client_for, db):
     loner = factories.make_user(None)
     html = home(client_for, loner).content.decode()
     assert "not a member of any agency" in html
+
+
+def test_a_long_list_of_concerns_is_cut_short_with_a_way_to_the_rest(
+    agency, supervisor, coder, client_for
+):
+    low = {"cct": 1, "sst": 1, "partnership": 1, "empathy": 1}
+    for _ in range(12):
+        factories.make_coded_session(
+            agency, factories.make_practitioner(agency), coder, globals_=low
+        )
+    response = home(client_for, supervisor)
+    assert len(response.context["concerns"]) == 12
+    html = response.content.decode()
+    assert html.count('class="badge band band-below-fair"') == 10
+    assert "2 more:" in html
+    assert "sort=technical.latest&amp;dir=asc" in html
