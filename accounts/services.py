@@ -7,6 +7,26 @@ from accounts.access import forget_roles
 from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, Team, User
 
 
+def audit_event_build(
+    *,
+    actor: User | None,
+    action: str,
+    agency: Agency | None = None,
+    target: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved audit event, for services that write many at once with bulk_create."""
+    return AuditEvent(
+        agency=agency,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None else "",
+        object_repr=str(target)[:255] if target is not None else "",
+        details=details or {},
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -16,15 +36,11 @@ def audit_record(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Write one audit event. ``target`` names the object acted on."""
-    return AuditEvent.objects.create(
-        agency=agency,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        object_type=target._meta.label_lower if target is not None else "",
-        object_id=str(target.pk) if target is not None else "",
-        object_repr=str(target)[:255] if target is not None else "",
-        details=details or {},
+    event = audit_event_build(
+        actor=actor, action=action, agency=agency, target=target, details=details
     )
+    event.save()
+    return event
 
 
 def agency_create(*, slug: str, name: str, actor: User | None = None) -> Agency:

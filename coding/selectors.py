@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.text import slugify
 
 from accounts.models import Agency
 from coding import scores
@@ -51,6 +52,19 @@ class ScoreDefinition:
 
     def format(self, value: float | None) -> str:
         return scores.format_score(value, percent=self.percent)
+
+    def _threshold_text(self, value: float | None) -> str:
+        if value is None:
+            return "—"
+        return f"{value:g}%" if self.percent else f"{value:g}"
+
+    @property
+    def fair_text(self) -> str:
+        return self._threshold_text(self.fair)
+
+    @property
+    def good_text(self) -> str:
+        return self._threshold_text(self.good)
 
 
 @dataclass
@@ -190,4 +204,227 @@ def codings_of_record(codings: QuerySet[Coding]) -> list[Coding]:
     return sorted(
         chosen.values(),
         key=lambda c: (c.transcript.session_date or datetime.date.min, c.transcript_id),
+    )
+
+
+# ---------------------------------------------------------------- the coding workspace
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A summary score ready to show: its value, display text and band against thresholds."""
+
+    definition: ScoreDefinition
+    value: float | None
+
+    @property
+    def display(self) -> str:
+        return self.definition.format(self.value)
+
+    @property
+    def band(self) -> str | None:
+        return self.definition.band(self.value)
+
+    @property
+    def band_label(self) -> str:
+        return scores.BAND_LABELS.get(self.band, "")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "slug": self.definition.slug,
+            "value": self.value,
+            "display": self.display,
+            "band": self.band,
+            "band_label": self.band_label,
+        }
+
+
+def score_rows(
+    definitions: list[ScoreDefinition],
+    counts: dict[str, int],
+    globals_: dict[str, int],
+) -> list[ScoreRow]:
+    values = scores.summary_scores([d.as_mapping() for d in definitions], counts, globals_)
+    return [ScoreRow(definition=d, value=values[d.slug]) for d in definitions]
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBadge:
+    """A code as the workspace shows it on an utterance; ``tone`` styles it by group."""
+
+    pk: int
+    abbreviation: str
+    name: str
+    tone: str
+
+
+def code_badge(code: Code) -> CodeBadge:
+    return CodeBadge(
+        pk=code.pk, abbreviation=code.abbreviation, name=code.name, tone=slugify(code.group)
+    )
+
+
+@dataclass(slots=True)
+class WorkspaceUtterance:
+    pk: int
+    position: int
+    role: str
+    label: str
+    text: str
+    start: float | None
+    end: float | None
+    codable: bool
+    codes: list[CodeBadge] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def code_ids(self) -> str:
+        return ",".join(str(code.pk) for code in self.codes)
+
+    @property
+    def time_label(self) -> str:
+        if self.start is None:
+            return ""
+        minutes, seconds = divmod(int(self.start), 60)
+        return f"{minutes}:{seconds:02d}"
+
+
+@dataclass
+class Workspace:
+    layout: SchemeLayout
+    utterances: list[WorkspaceUtterance]
+    ratings: dict[int, int]
+    counts: dict[str, int]
+    score_rows: list[ScoreRow]
+
+    @property
+    def codable(self) -> int:
+        return sum(1 for u in self.utterances if u.codable)
+
+    @property
+    def coded(self) -> int:
+        return sum(1 for u in self.utterances if u.codes)
+
+    @property
+    def has_times(self) -> bool:
+        return any(u.start is not None for u in self.utterances)
+
+
+def workspace_for(coding: Coding, agency: Agency | None) -> Workspace:
+    """Everything the workspace shows, in a fixed number of queries whatever the length."""
+    from transcripts.models import Utterance
+
+    layout = scheme_layout(coding.scheme, agency)
+    badges = {code.pk: code_badge(code) for code in layout.codes}
+    accepted = {code.dimension.speaker for code in layout.codes}
+    utterances = [
+        WorkspaceUtterance(
+            pk=pk,
+            position=position,
+            role=role,
+            label=label,
+            text=text,
+            start=start,
+            end=end,
+            codable="any" in accepted or role in accepted,
+        )
+        for pk, position, role, label, text, start, end in Utterance.objects.filter(
+            transcript_id=coding.transcript_id
+        )
+        .order_by("position")
+        .values_list(
+            "pk",
+            "position",
+            "speaker_role",
+            "speaker_label",
+            "text",
+            "start_seconds",
+            "end_seconds",
+        )
+    ]
+    by_pk = {u.pk: u for u in utterances}
+    counts: dict[str, int] = defaultdict(int)
+    rows = UtteranceCode.objects.filter(coding=coding).values_list("utterance_id", "code_id")
+    for utterance_id, code_id in rows:
+        badge = badges[code_id]
+        by_pk[utterance_id].codes.append(badge)
+        counts[badge.abbreviation] += 1
+    position_of = {code.pk: index for index, code in enumerate(layout.codes)}
+    for utterance in utterances:
+        if len(utterance.codes) > 1:
+            utterance.codes.sort(key=lambda code: position_of[code.pk])
+    for utterance_id, text in coding.utterance_notes.values_list("utterance_id", "text"):
+        by_pk[utterance_id].note = text
+    scale_slugs = {scale.pk: scale.slug for scale in layout.globals}
+    ratings = dict(coding.global_ratings.values_list("scale_id", "value"))
+    globals_ = {scale_slugs[scale_id]: value for scale_id, value in ratings.items()}
+    return Workspace(
+        layout=layout,
+        utterances=utterances,
+        ratings=ratings,
+        counts=dict(counts),
+        score_rows=score_rows(layout.summaries, counts, globals_),
+    )
+
+
+def schemes_visible_to(user: Any) -> QuerySet[CodingScheme]:
+    """The shipped schemes and the own schemes of the user's agencies."""
+    from django.db.models import Q
+
+    from accounts.access import roles_by_agency
+
+    return CodingScheme.objects.filter(
+        Q(agency__isnull=True) | Q(agency_id__in=list(roles_by_agency(user)))
+    ).order_by("name")
+
+
+@dataclass
+class FeedbackNote:
+    position: int
+    speaker: str
+    excerpt: str
+    text: str
+
+
+@dataclass
+class Feedback:
+    layout: SchemeLayout
+    counts: list[tuple[Code, int]]
+    globals: list[tuple[GlobalScale, int | None, str]]
+    score_rows: list[ScoreRow]
+    notes: list[FeedbackNote]
+
+
+def feedback_for(coding: Coding, agency: Agency | None) -> Feedback:
+    """Counts of every code (zeros included), globals with the anchor of the rated level,
+    summary scores in bands and the coder's notes."""
+    layout = scheme_layout(coding.scheme, agency)
+    counts = code_counts([coding.pk]).get(coding.pk, {})
+    globals_ = global_values([coding.pk]).get(coding.pk, {})
+    notes = [
+        FeedbackNote(
+            position=note.utterance.position,
+            speaker=note.utterance.speaker_label,
+            excerpt=note.utterance.text
+            if len(note.utterance.text) <= 160
+            else note.utterance.text[:157] + "…",
+            text=note.text,
+        )
+        for note in coding.utterance_notes.select_related("utterance").order_by(
+            "utterance__position"
+        )
+    ]
+    return Feedback(
+        layout=layout,
+        counts=[(code, counts.get(code.abbreviation, 0)) for code in layout.codes],
+        globals=[
+            (
+                scale,
+                globals_.get(scale.slug),
+                scale.anchors.get(str(globals_.get(scale.slug)), ""),
+            )
+            for scale in layout.globals
+        ],
+        score_rows=score_rows(layout.summaries, counts, globals_),
+        notes=notes,
     )

@@ -1,10 +1,21 @@
 from django.urls import path
 
-from coding import views
+from coding import api, scheme_views, views
 
 app_name = "coding"
 
 urlpatterns = [
     path("<int:pk>/", views.coding_workspace, name="workspace"),
     path("<int:pk>/feedback/", views.coding_feedback, name="feedback"),
+    path("<int:pk>/submit/", views.coding_submit_view, name="submit"),
+    path("<int:pk>/reopen/", views.coding_reopen_view, name="reopen"),
+    path("start/<int:transcript_pk>/", views.coding_start, name="start"),
+    path("<int:pk>/api/code/", api.code_change, name="api_code"),
+    path("<int:pk>/api/note/", api.note_change, name="api_note"),
+    path("<int:pk>/api/notes/", api.notes_change, name="api_notes"),
+    path("<int:pk>/api/global/", api.global_change, name="api_global"),
+    path("<int:pk>/api/tally/", api.tally, name="api_tally"),
+    path("schemes/", scheme_views.scheme_list, name="schemes"),
+    path("schemes/<str:slug>/", scheme_views.scheme_detail, name="scheme"),
+    path("schemes/<str:slug>/thresholds/", scheme_views.scheme_thresholds, name="thresholds"),
 ]

@@ -1,39 +1,186 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from typing import Any
 
-from accounts.access import get_coding_for_user
-from coding.selectors import coding_results, score_definitions
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import (
+    Cap,
+    can,
+    get_coding_for_user,
+    get_own_coding,
+    get_transcript_for_user,
+    require,
+)
+from coding.forms import ReopenForm, StartCodingForm
+from coding.models import PERSONAL_KINDS, Coding, CodingKind
+from coding.selectors import (
+    Workspace,
+    code_badge,
+    feedback_for,
+    schemes_visible_to,
+    workspace_for,
+)
+from coding.services.codings import coding_create, coding_reopen, coding_submit
+from mi_coding.commands import validation_message
+from workflow.models import Assignment
+
+
+def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
+    """(coding, editable): the owner edits an open coding; whoever else may read it reads."""
+    try:
+        coding = get_own_coding(request.user, pk)
+    except Http404:
+        return get_coding_for_user(request.user, pk), False
+    return coding, not coding.is_submitted
+
+
+def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
+    return {
+        "coding": coding.pk,
+        "editable": editable,
+        "urls": {
+            name: reverse(f"coding:api_{name}", args=[coding.pk])
+            for name in ("code", "note", "notes", "global", "tally")
+        },
+        "codes": [
+            {
+                "id": code.pk,
+                "abbr": code.abbreviation,
+                "name": code.name,
+                "key": code.key,
+                "dim": code.dimension_id,
+                "speaker": code.dimension.speaker,
+                "multiple": code.dimension.multiple,
+                "tone": code_badge(code).tone,
+            }
+            for code in ws.layout.codes
+        ],
+        "scales": [
+            {"id": scale.pk, "name": scale.name, "min": scale.min_value, "max": scale.max_value}
+            for scale in ws.layout.globals
+        ],
+    }
 
 
 def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
-    coding = get_coding_for_user(request.user, pk)
-    definitions = score_definitions(coding.scheme, coding.transcript.agency)
-    (result,) = coding_results([coding], {coding.scheme_id: definitions})
-    codes_by_utterance: dict[int, list[str]] = {}
-    for row in coding.utterance_codes.select_related("code").order_by("code__position"):
-        codes_by_utterance.setdefault(row.utterance_id, []).append(row.code.abbreviation)
-    utterances = [
-        (utterance, codes_by_utterance.get(utterance.pk, []))
-        for utterance in coding.transcript.utterances.in_order()
-    ]
+    coding, editable = coding_for_request(request, pk)
+    transcript = coding.transcript
+    ws = workspace_for(coding, transcript.agency)
+    dimensions = []
+    for code in ws.layout.codes:
+        if not dimensions or dimensions[-1][0] != code.dimension:
+            dimensions.append((code.dimension, []))
+        dimensions[-1][1].append(code)
     return render(
         request,
         "coding/workspace.html",
         {
             "coding": coding,
-            "result": result,
-            "definitions": definitions,
-            "utterances": utterances,
+            "transcript": transcript,
+            "ws": ws,
+            "dimensions": dimensions,
+            "tally_rows": [(code, ws.counts.get(code.abbreviation, 0)) for code in ws.layout.codes],
+            "globals": [
+                (
+                    scale,
+                    [
+                        (
+                            level,
+                            scale.anchors.get(str(level), ""),
+                            ws.ratings.get(scale.pk) == level,
+                        )
+                        for level in range(scale.min_value, scale.max_value + 1)
+                    ],
+                )
+                for scale in ws.layout.globals
+            ],
+            "editable": editable,
+            "is_owner": coding.coder_id == request.user.pk,
+            "can_reopen": coding.is_submitted
+            and can(request.user, transcript.agency_id, Cap.SUPERVISE),
+            "audio_url": reverse("transcripts:audio", args=[transcript.pk])
+            if transcript.audio
+            else "",
+            "config": _workspace_config(coding, ws, editable),
         },
+    )
+
+
+@require_POST
+def coding_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    coding = get_own_coding(request.user, pk)
+    try:
+        coding_submit(coding=coding, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"Not submitted: {validation_message(exc)}.")
+    else:
+        messages.success(request, "Coding submitted. It is now locked; a supervisor can reopen it.")
+    return redirect("coding:workspace", coding.pk)
+
+
+def coding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
+    coding = get_coding_for_user(request.user, pk)
+    require(request.user, coding.transcript.agency_id, Cap.SUPERVISE)
+    form = ReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            coding_reopen(coding=coding, actor=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            messages.success(request, f"Coding reopened for {coding.coder.display_name}.")
+        return redirect("coding:workspace", coding.pk)
+    return render(request, "coding/reopen.html", {"coding": coding, "form": form})
+
+
+def coding_start(request: HttpRequest, transcript_pk: int) -> HttpResponse:
+    """Start (or continue) the user's own coding of a transcript."""
+    transcript = get_transcript_for_user(request.user, transcript_pk)
+    require(request.user, transcript.agency_id, Cap.CODE)
+    schemes = schemes_visible_to(request.user).filter(
+        Q(agency__isnull=True) | Q(agency_id=transcript.agency_id)
+    )
+    form = StartCodingForm(
+        request.POST or None,
+        schemes=schemes,
+        initial={"scheme": schemes.filter(slug=settings.MI_DEFAULT_SCHEME).first()},
+    )
+    own = Coding.objects.filter(
+        transcript=transcript, coder=request.user, kind__in=PERSONAL_KINDS
+    ).select_related("scheme")
+    if request.method == "POST" and form.is_valid():
+        scheme = form.cleaned_data["scheme"]
+        existing = own.filter(scheme=scheme).first()
+        if existing is not None:
+            return redirect("coding:workspace", existing.pk)
+        assignment = Assignment.objects.filter(
+            transcript=transcript, coder=request.user, scheme=scheme
+        ).first()
+        try:
+            coding = coding_create(
+                transcript=transcript,
+                scheme=scheme,
+                coder=request.user,
+                kind=assignment.kind if assignment else CodingKind.PRIMARY,
+            )
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            return redirect("coding:workspace", coding.pk)
+    return render(
+        request,
+        "coding/start.html",
+        {"transcript": transcript, "form": form, "own": list(own)},
     )
 
 
 def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_coding_for_user(request.user, pk)
-    definitions = score_definitions(coding.scheme, coding.transcript.agency)
-    (result,) = coding_results([coding], {coding.scheme_id: definitions})
-    return render(
-        request,
-        "coding/feedback.html",
-        {"coding": coding, "result": result, "definitions": definitions},
-    )
+    feedback = feedback_for(coding, coding.transcript.agency)
+    return render(request, "coding/feedback.html", {"coding": coding, "feedback": feedback})

@@ -14,7 +14,7 @@ from coding.models import (
     GlobalScale,
     UtteranceCode,
 )
-from transcripts.models import Transcript, Utterance
+from transcripts.models import SpeakerRole, Transcript, Utterance
 
 
 def coding_create(
@@ -42,16 +42,28 @@ def _require_open(coding: Coding) -> None:
         raise ValidationError("this coding is submitted; ask a supervisor to reopen it")
 
 
+def _check_speaker(code: Code, speaker_role: str) -> None:
+    if not code.dimension.accepts(speaker_role):
+        role = SpeakerRole(speaker_role).label.lower()
+        raise ValidationError(
+            f"{code.abbreviation} codes {code.dimension.get_speaker_display().lower()} "
+            f"utterances, and this one is {role}"
+        )
+
+
+def _single_code_message(code: Code, other: str) -> str:
+    return (
+        f"{code.dimension.name} takes one code per utterance: clear {other} before "
+        f"setting {code.abbreviation}"
+    )
+
+
 def _check_code_fits(coding: Coding, utterance: Utterance, code: Code) -> None:
     if utterance.transcript_id != coding.transcript_id:
         raise ValidationError("that utterance is not part of this transcript")
     if code.scheme_id != coding.scheme_id:
         raise ValidationError(f"code {code.abbreviation} is not part of {coding.scheme.name}")
-    if not code.dimension.accepts(utterance.speaker_role):
-        raise ValidationError(
-            f"{code.abbreviation} codes {code.dimension.get_speaker_display().lower()} "
-            f"utterances, and this one is {utterance.get_speaker_role_display().lower()}"
-        )
+    _check_speaker(code, utterance.speaker_role)
 
 
 def utterance_code_set(

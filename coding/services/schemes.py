@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Agency
+from accounts.models import Agency, User
+from accounts.services import audit_record
 from coding.models import (
     Code,
     Coding,
@@ -188,3 +189,29 @@ def threshold_set(
         agency=agency, summary_score=summary_score, defaults={"fair": fair, "good": good}
     )
     return override
+
+
+def thresholds_update(
+    *,
+    agency: Agency,
+    scheme: CodingScheme,
+    thresholds: dict[str, tuple[float | None, float | None]],
+    actor: User,
+) -> None:
+    """Set an agency's cut-offs for several summary scores of one scheme, audited once."""
+    summaries = {s.slug: s for s in scheme.summary_scores.all()}
+    unknown = sorted(set(thresholds) - set(summaries))
+    if unknown:
+        raise ValidationError(f"{scheme.name} has no summary score {', '.join(unknown)}")
+    with transaction.atomic():
+        for slug, (fair, good) in thresholds.items():
+            threshold_set(agency=agency, summary_score=summaries[slug], fair=fair, good=good)
+        audit_record(
+            actor=actor,
+            action="scheme.thresholds",
+            agency=agency,
+            target=scheme,
+            details={
+                slug: {"fair": fair, "good": good} for slug, (fair, good) in thresholds.items()
+            },
+        )

@@ -78,3 +78,61 @@ def test_format_shows_undefined_as_a_dash():
 def test_unknown_type_is_an_error():
     with pytest.raises(ValueError, match="unknown summary score type"):
         scores.summary_score({"slug": "x", "type": "median"}, {}, {})
+
+
+MITI_311 = [
+    {"slug": "spirit", "type": "mean", "of": ["evocation", "collaboration", "autonomy"]},
+    {"slug": "r_q", "type": "ratio", "numerator": ["SR", "CR"], "denominator": ["OQ", "CQ"]},
+    {
+        "slug": "pct_oq",
+        "type": "ratio",
+        "numerator": ["OQ"],
+        "denominator": ["OQ", "CQ"],
+        "percent": True,
+    },
+    {
+        "slug": "pct_cr",
+        "type": "ratio",
+        "numerator": ["CR"],
+        "denominator": ["SR", "CR"],
+        "percent": True,
+    },
+    {
+        "slug": "pct_mia",
+        "type": "ratio",
+        "numerator": ["ADP", "AF", "EC", "SU"],
+        "denominator": ["ADP", "AF", "EC", "SU", "ADW", "CO", "DI", "RCW", "WA"],
+        "percent": True,
+    },
+]
+
+
+def test_miti_311_summary_scores_by_hand():
+    # 12 questions (9 open), 15 reflections (6 complex), 9 adherent and 1 non-adherent.
+    counts = {"OQ": 9, "CQ": 3, "SR": 9, "CR": 6, "AF": 4, "EC": 2, "SU": 2, "ADP": 1, "DI": 1}
+    globals_ = {"evocation": 4, "collaboration": 3, "autonomy": 5, "direction": 4, "empathy": 4}
+    result = scores.summary_scores(MITI_311, counts, globals_)
+    assert result["spirit"] == pytest.approx(4.0)  # (4 + 3 + 5) / 3
+    assert result["r_q"] == pytest.approx(1.25)  # 15 / 12
+    assert result["pct_oq"] == pytest.approx(75.0)  # 9 / 12
+    assert result["pct_cr"] == pytest.approx(40.0)  # 6 / 15
+    assert result["pct_mia"] == pytest.approx(90.0)  # 9 / 10
+
+
+def test_miti_311_zero_denominators_are_undefined():
+    # Only giving information: no question, no reflection, no adherent or non-adherent code.
+    result = scores.summary_scores(MITI_311, {"GI": 7}, {"evocation": 3, "collaboration": 3})
+    assert result == {
+        "spirit": None,  # autonomy not rated
+        "r_q": None,
+        "pct_oq": None,
+        "pct_cr": None,
+        "pct_mia": None,
+    }
+
+
+def test_miti_311_bands_at_beginning_proficiency_and_competency():
+    # Thresholds as shipped: %MIA fair 90 (beginning proficiency), good 100 (competency).
+    assert scores.band(90.0, 90, 100) == scores.FAIR
+    assert scores.band(89.9, 90, 100) == scores.BELOW_FAIR
+    assert scores.band(100.0, 90, 100) == scores.GOOD

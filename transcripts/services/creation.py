@@ -1,4 +1,6 @@
 import datetime
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,7 +8,7 @@ from django.db import transaction
 from accounts.models import Agency, Practitioner, User
 from accounts.services import audit_record
 from transcripts.models import SourceFormat, SpeakerRole, Transcript, Utterance
-from transcripts.parsers.base import Turn, merge_volleys
+from transcripts.parsers.base import ParsedTranscript, Turn, merge_volleys
 
 
 def transcript_create(
@@ -74,3 +76,57 @@ def transcript_create(
             details={"utterances": len(volleys), "source": source_filename},
         )
     return transcript
+
+
+@dataclass
+class TranscriptDraft:
+    """One parsed file and what the person confirmed about it, ready to be stored."""
+
+    parsed: ParsedTranscript
+    practitioner: Practitioner
+    speaker_roles: dict[str, str]
+    title: str = ""
+    session_date: datetime.date | None = None
+    target_change: str = ""
+    client_pseudonym: str = ""
+
+
+def default_title(filename: str) -> str:
+    """The file's name without folders or extension, as a first title."""
+    return PurePosixPath(filename.replace("\\", "/")).stem[:200]
+
+
+def transcripts_import(
+    *, agency: Agency, drafts: list[TranscriptDraft], actor: User | None = None
+) -> list[Transcript]:
+    """Store a batch of parsed files: all of them, or, on any error, none.
+
+    Every error names the file at fault.
+    """
+    if not drafts:
+        raise ValidationError("there is nothing to import")
+    created = []
+    with transaction.atomic():
+        for draft in drafts:
+            name = draft.parsed.filename
+            roles = set(draft.speaker_roles.values())
+            if SpeakerRole.PRACTITIONER not in roles:
+                raise ValidationError(f"{name}: choose which speaker is the practitioner")
+            try:
+                transcript = transcript_create(
+                    agency=agency,
+                    practitioner=draft.practitioner,
+                    turns=draft.parsed.turns,
+                    speaker_roles=draft.speaker_roles,
+                    title=(draft.title.strip() or default_title(name))[:200],
+                    session_date=draft.session_date,
+                    target_change=draft.target_change.strip()[:200],
+                    client_pseudonym=draft.client_pseudonym.strip()[:100],
+                    source_filename=name[-255:],
+                    source_format=draft.parsed.format,
+                    actor=actor,
+                )
+            except ValidationError as exc:
+                raise ValidationError(f"{name}: {'; '.join(exc.messages)}") from exc
+            created.append(transcript)
+    return created

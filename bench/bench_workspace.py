@@ -1,0 +1,203 @@
+"""The coding workspace at 1,000 utterances: server render, the save endpoint, and Chromium.
+
+    python bench/bench_workspace.py [--runs N] [--no-browser]
+
+Targets (shared/targets.md): render < 300 ms with <= 15 queries; save < 25 ms median,
+< 50 ms p95, <= 6 queries; usable in Chromium < 0.9 s; browser work per keystroke < 16 ms.
+Wall-clock figures move with the machine's load; the CPU-time lines (this process, so the
+server and, on SQLite, the database) are steadier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from common import header, peak_rss_mb, percentiles, report, setup_django
+
+UTTERANCES = 1000
+SENTENCES = [
+    "I guess I have been drinking more than I used to since the move.",
+    "It sounds like the evenings are the hardest part for you.",
+    "My wife keeps bringing it up and honestly it just makes me want a drink more.",
+    "What would you like to be different a year from now?",
+    "I don't know, maybe cut down on weeknights, keep it for the weekend.",
+    "You've already thought about where you could start.",
+]
+
+
+def build() -> tuple[object, object]:
+    from accounts.models import Role
+    from tests import factories
+    from tests.factories import ALL_GLOBALS
+    from transcripts.models import Utterance
+
+    agency = factories.make_agency(slug="bench", name="Bench")
+    coder = factories.make_user(agency, Role.CODER, username="bench-coder")
+    transcript = factories.make_transcript(agency, utterances=UTTERANCES)
+    utterances = list(transcript.utterances.all())
+    for utterance in utterances:
+        utterance.text = " ".join(SENTENCES[(utterance.position + k) % 6] for k in range(2))
+    Utterance.objects.bulk_update(utterances, ["text"])
+    codes = {p: ["Q", "SR"] if p % 4 == 1 else ["CR"] for p in range(1, 600, 2)}
+    coding = factories.make_coding(transcript, coder, codes=codes, globals_=ALL_GLOBALS)
+    return coder, coding
+
+
+def bench_server(coder: object, coding: object, runs: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(coder)
+    url = reverse("coding:workspace", args=[coding.pk])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    samples, cpu = [], []
+    for _ in range(runs):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
+    assert response.content.decode().count('class="utt utt-') == UTTERANCES
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    median, p95 = percentiles(samples)
+    report("workspace render, 1,000 utterances (median)", median, "ms", "< 300 ms")
+    report("workspace render, 1,000 utterances (p95)", p95, "ms")
+    report("workspace render, 1,000 utterances (best)", min(samples), "ms")
+    report("workspace render, CPU time of this process (median)", percentiles(cpu)[0], "ms")
+    report("workspace render queries", len(queries), "queries", "<= 15")
+    report("workspace page size", len(response.content) / 1024, "KiB")
+
+    api = reverse("coding:api_code", args=[coding.pk])
+    utterances = list(
+        coding.transcript.utterances.filter(speaker_role="practitioner").values_list(
+            "pk", flat=True
+        )[:100]
+    )
+    from coding.models import Code
+
+    seek = Code.objects.get(scheme=coding.scheme, abbreviation="Seek").pk
+    saves, saves_cpu, counts = [], [], []
+    for round_ in range(max(2, runs // 10)):
+        for utterance in utterances:
+            body = json.dumps(
+                {"utterance": utterance, "code": seek, "action": "clear" if round_ % 2 else "set"}
+            )
+            with CaptureQueriesContext(connection) as queries:
+                start, start_cpu = time.perf_counter(), time.process_time()
+                response = client.post(api, body, content_type="application/json")
+                saves.append((time.perf_counter() - start) * 1000)
+                saves_cpu.append((time.process_time() - start_cpu) * 1000)
+            counts.append(len(queries))
+            assert response.status_code == 200, response.content
+    median, p95 = percentiles(saves)
+    report(f"save endpoint, set/clear one code (median of {len(saves)})", median, "ms", "< 25 ms")
+    report("save endpoint (p95)", p95, "ms", "< 50 ms")
+    report("save endpoint (best)", min(saves), "ms")
+    report("save endpoint, CPU time of this process (median)", percentiles(saves_cpu)[0], "ms")
+    report("save endpoint queries (most)", max(counts), "queries", "<= 6")
+
+
+def bench_browser(coding: object, runs: int) -> None:
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.factories import PASSWORD
+
+    if not CHROMIUM.exists():
+        print(f"   (no Chromium at {CHROMIUM}: browser figures skipped)")
+        return
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/accounts/login/")
+            page.fill("input[name=username]", coding.coder.username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            url = f"{base}/codings/{coding.pk}/"
+            page.goto(url)  # warm the server and the static files
+            ready, first_byte, last_byte = [], [], []
+            for _ in range(max(5, runs // 3)):
+                page.goto(url, wait_until="commit")
+                page.wait_for_selector("html[data-ws-ready='1']")
+                timing = page.evaluate(
+                    """(n) => {
+                        const nav = performance.getEntriesByType("navigation")[0];
+                        const ready = performance.getEntriesByName("ws-ready")[0];
+                        const complete = document.querySelectorAll("li.utt").length === n;
+                        return [complete ? ready.startTime : -1, nav.responseStart,
+                                nav.responseEnd];
+                    }""",
+                    UTTERANCES,
+                )
+                ready.append(timing[0])
+                first_byte.append(timing[1])
+                last_byte.append(timing[2])
+            assert min(ready) > 0, "the last utterance was not on the page when keys were live"
+            median, p95 = percentiles(ready)
+            report("Chromium: navigation to usable, 1,000 utterances (median)", median, "ms",
+                   "< 900 ms")  # fmt: skip
+            report("Chromium: navigation to usable (p95)", p95, "ms")
+            report("Chromium: navigation to usable (best)", min(ready), "ms")
+            report("  of which: first byte of the page (median)", percentiles(first_byte)[0], "ms")
+            report("  of which: last byte of the page (median)", percentiles(last_byte)[0], "ms")
+            for key, label in (("j", "move"), ("q", "set/clear a code")):
+                timings = page.evaluate(
+                    """(key) => {
+                        const out = [];
+                        for (let i = 0; i < 200; i++) {
+                          const k = key === "j" && i % 50 === 49 ? "Home" : key;
+                          const t0 = performance.now();
+                          document.activeElement.dispatchEvent(new KeyboardEvent("keydown",
+                            {key: k, bubbles: true, cancelable: true}));
+                          document.body.getBoundingClientRect();
+                          out.push(performance.now() - t0);
+                        }
+                        return out;
+                    }""",
+                    key,
+                )
+                median, p95 = percentiles(timings)
+                report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
+                report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
+            page.wait_for_function(
+                "document.getElementById('ws-status').textContent === 'All changes saved'",
+                timeout=60_000,
+            )
+            browser.close()
+    finally:
+        server.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args()
+    setup_django()
+    header("coding workspace")
+    coder, coding = build()
+    bench_server(coder, coding, args.runs)
+    if not args.no_browser:
+        bench_browser(coding, args.runs)
+    report("peak resident memory", peak_rss_mb(), "MB", "< 500 MB")
+
+
+if __name__ == "__main__":
+    main()

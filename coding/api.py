@@ -1,0 +1,171 @@
+"""The workspace's JSON endpoints: each POST sets one thing and answers with its new state.
+
+Errors answer JSON with a human message: 400 malformed, 401 signed out, 404 not yours,
+409 the coding is submitted, 422 a rule of the scheme refused the change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
+
+from accounts.access import get_own_coding
+from coding.forms import CodeChangeForm, CodingNotesForm, GlobalRatingForm, UtteranceNoteForm
+from coding.models import Coding, GlobalScale
+from coding.selectors import coding_results, score_definitions, score_rows
+from coding.services.codings import global_rating_set
+from coding.services.workspace import coding_notes_set, utterance_code_put, utterance_note_set
+from coding.views import coding_for_request
+from mi_coding.commands import validation_message
+from transcripts.models import Utterance
+
+Payload = dict[str, Any]
+
+
+class Refused(Exception):
+    """An answer other than success: a human message and the HTTP status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def _cleaned(form_class: type[forms.Form], payload: Payload) -> dict[str, Any]:
+    form = form_class(payload)
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" if name != "__all__" else " ".join(errors)
+            for name, errors in form.errors.items()
+        )
+        raise Refused(f"Malformed request ({problems}).", 400)
+    return form.cleaned_data
+
+
+def json_endpoint(
+    method: str,
+) -> Callable[[Callable[..., JsonResponse]], Callable[..., HttpResponse]]:
+    """Answer JSON in every case: a signed-out user gets 401 rather than the sign-in page,
+    so the workspace keeps its unsent changes and says why."""
+
+    def decorate(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
+        @login_not_required
+        @never_cache
+        @wraps(view)
+        def wrapper(request: HttpRequest, pk: int) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return _error("You are signed out. Sign in again; nothing is lost.", 401)
+            if request.method != method:
+                return _error(f"Use {method}.", 405)
+            payload: Payload = {}
+            if method == "POST":
+                try:
+                    payload = json.loads(request.body or b"{}")
+                except ValueError:
+                    return _error("The request body is not JSON.", 400)
+                if not isinstance(payload, dict):
+                    return _error("The request body must be a JSON object.", 400)
+            try:
+                return view(request, pk, payload)
+            except Refused as exc:
+                return _error(exc.message, exc.status)
+            except Http404:
+                return _error("No such coding, or it is not yours to change.", 404)
+            except ValidationError as exc:
+                message = validation_message(exc)
+                return _error(message[:1].upper() + message[1:] + ".", 422)
+
+        return wrapper
+
+    return decorate
+
+
+def _open_coding(request: HttpRequest, pk: int) -> Coding:
+    coding = get_own_coding(request.user, pk)
+    if coding.is_submitted:
+        raise Refused("This coding is submitted and locked; a supervisor can reopen it.", 409)
+    return coding
+
+
+@json_endpoint("POST")
+def code_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(CodeChangeForm, payload)
+    coding = _open_coding(request, pk)
+    change = utterance_code_put(
+        coding=coding,
+        utterance_id=data["utterance"],
+        code_id=data["code"],
+        present=data["action"] == "set",
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "utterance": change.utterance_id,
+            "code": change.code_id,
+            "present": change.present,
+            "changed": change.changed,
+        }
+    )
+
+
+def _utterance_of(coding: Coding, utterance_pk: int) -> Utterance:
+    try:
+        return Utterance.objects.get(pk=utterance_pk, transcript_id=coding.transcript_id)
+    except Utterance.DoesNotExist as exc:
+        raise ValidationError("that utterance is not part of this transcript") from exc
+
+
+@json_endpoint("POST")
+def note_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(UtteranceNoteForm, payload)
+    coding = _open_coding(request, pk)
+    utterance = _utterance_of(coding, data["utterance"])
+    note = utterance_note_set(coding=coding, utterance=utterance, text=data["text"])
+    return JsonResponse({"ok": True, "utterance": utterance.pk, "text": note.text if note else ""})
+
+
+@json_endpoint("POST")
+def notes_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(CodingNotesForm, payload)
+    coding = _open_coding(request, pk)
+    coding_notes_set(coding=coding, text=data["text"])
+    return JsonResponse({"ok": True, "text": coding.notes})
+
+
+@json_endpoint("POST")
+def global_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(GlobalRatingForm, payload)
+    coding = _open_coding(request, pk)
+    scale = GlobalScale.objects.filter(pk=data["scale"], scheme_id=coding.scheme_id).first()
+    if scale is None:
+        raise ValidationError(f"that global is not part of {coding.scheme.name}")
+    rating = global_rating_set(coding=coding, scale=scale, value=data["value"])
+    return JsonResponse({"ok": True, "scale": scale.pk, "value": rating.value if rating else None})
+
+
+@json_endpoint("GET")
+def tally(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    """Counts and summary scores as they stand, computed by coding/scores.py."""
+    coding, _ = coding_for_request(request, pk)
+    definitions = score_definitions(coding.scheme, coding.transcript.agency)
+    (result,) = coding_results([coding], {coding.scheme_id: definitions})
+    return JsonResponse(
+        {
+            "ok": True,
+            "counts": result.counts,
+            "scores": [
+                row.as_json() for row in score_rows(definitions, result.counts, result.globals)
+            ],
+        }
+    )

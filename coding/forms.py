@@ -1,0 +1,82 @@
+from typing import Any
+
+from django import forms
+
+from coding.models import CodingScheme
+from coding.selectors import ScoreDefinition
+from coding.services.workspace import NOTE_MAX_CHARS
+
+
+class CodeChangeForm(forms.Form):
+    """One workspace save: make a code present on an utterance, or absent from it."""
+
+    utterance = forms.IntegerField(min_value=1)
+    code = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
+
+
+class UtteranceNoteForm(forms.Form):
+    utterance = forms.IntegerField(min_value=1)
+    text = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+
+
+class CodingNotesForm(forms.Form):
+    text = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+
+
+class GlobalRatingForm(forms.Form):
+    """``value`` null clears the rating."""
+
+    scale = forms.IntegerField(min_value=1)
+    value = forms.IntegerField(required=False)
+
+
+class StartCodingForm(forms.Form):
+    scheme = forms.ModelChoiceField(
+        queryset=CodingScheme.objects.none(), to_field_name="slug", empty_label=None
+    )
+
+    def __init__(self, *args: Any, schemes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = schemes
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it needs changing; recorded in the audit log.",
+    )
+
+
+class ThresholdsForm(forms.Form):
+    """A fair and a good cut-off for each summary score; both blank means no band."""
+
+    def __init__(self, *args: Any, definitions: list[ScoreDefinition], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.definitions = definitions
+        for d in definitions:
+            unit = " (%)" if d.percent else ""
+            self.fields[f"fair_{d.slug}"] = forms.FloatField(
+                required=False, label=f"{d.name}: fair{unit}", initial=d.fair
+            )
+            self.fields[f"good_{d.slug}"] = forms.FloatField(
+                required=False, label=f"{d.name}: good{unit}", initial=d.good
+            )
+
+    def rows(self) -> list[tuple[ScoreDefinition, forms.BoundField, forms.BoundField]]:
+        return [(d, self[f"fair_{d.slug}"], self[f"good_{d.slug}"]) for d in self.definitions]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for d in self.definitions:
+            fair, good = cleaned.get(f"fair_{d.slug}"), cleaned.get(f"good_{d.slug}")
+            if fair is not None and good is not None and good < fair:
+                self.add_error(f"good_{d.slug}", "The good threshold cannot be below fair.")
+        return cleaned
+
+    def thresholds(self) -> dict[str, tuple[float | None, float | None]]:
+        return {
+            d.slug: (self.cleaned_data[f"fair_{d.slug}"], self.cleaned_data[f"good_{d.slug}"])
+            for d in self.definitions
+        }

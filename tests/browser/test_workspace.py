@@ -1,0 +1,190 @@
+"""The coding workspace in Chromium: keyboard coding, saving, reloading, submitting."""
+
+import io
+import re
+import wave
+
+import pytest
+from django.core.files.base import ContentFile
+
+from coding.models import CodingStatus, GlobalRating, UtteranceCode, UtteranceNote
+from tests import factories
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def coding(agency, practitioner, coder):
+    transcript = factories.make_transcript(agency, practitioner, utterances=10)
+    return factories.make_coding(transcript, coder)
+
+
+def open_workspace(page, live_server, coding):
+    page.goto(f"{live_server.url}/codings/{coding.pk}/")
+    page.wait_for_selector("html[data-ws-ready='1']")
+
+
+def saved(page):
+    page.wait_for_function(
+        "document.getElementById('ws-status').textContent === 'All changes saved'"
+    )
+
+
+def badges(page, coding, position):
+    utterance = coding.transcript.utterances.get(position=position)
+    return page.locator(f"#u{utterance.pk} .code-badge").all_inner_texts()
+
+
+def stored(coding):
+    return sorted(
+        UtteranceCode.objects.filter(coding=coding).values_list(
+            "utterance__position", "code__abbreviation"
+        )
+    )
+
+
+def test_coding_by_keyboard_survives_a_reload_then_globals_and_submit(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    # The first practitioner utterance is selected; j skips the client's turns.
+    page.keyboard.press("q")
+    page.keyboard.press("s")
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("a")
+    page.keyboard.press("q")
+    page.keyboard.press("q")  # clears Q again
+    page.keyboard.press("Control+z")  # and undo brings it back
+    page.keyboard.press("k")
+    page.keyboard.press("k")
+    page.keyboard.press("n")
+    page.keyboard.type("Was this really a question?")
+    page.keyboard.press("Enter")
+    saved(page)
+    assert stored(coding) == [(1, "Q"), (1, "SR"), (3, "CR"), (5, "AF"), (5, "Q")]
+    assert UtteranceNote.objects.get(coding=coding).text == "Was this really a question?"
+    # The client's turns take no MITI code: the key is refused without a request.
+    page.keyboard.press("J")
+    page.keyboard.press("q")
+    expect_status = page.locator("#ws-status")
+    assert "practitioner utterances only" in expect_status.inner_text()
+
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert badges(page, coding, 1) == ["Q", "SR"]
+    assert badges(page, coding, 3) == ["CR"]
+    assert badges(page, coding, 5) == ["Q", "AF"]
+    assert "Was this really a question?" in page.locator(".utt-note").first.inner_text()
+    assert page.locator("#ws-coded").inner_text() == "3"
+    page.wait_for_function(
+        "document.querySelector('tr[data-score=\"pct_cr\"] .score-value').textContent === '50%'"
+    )
+
+    page.keyboard.press("?")
+    assert page.locator("#ws-help").is_visible()
+    page.keyboard.press("Escape")
+    assert not page.locator("#ws-help").is_visible()
+
+    page.locator("#ws-submit").click()
+    assert "Rate every global" in page.locator("#ws-status").inner_text()
+    for scale in coding.scheme.globals.all():
+        page.locator(f"label[for='global-{scale.pk}-4']").click()
+    saved(page)
+    assert GlobalRating.objects.filter(coding=coding, value=4).count() == 4
+    page.locator("#ws-submit").click()
+    page.locator("#ws-confirm-submit").click()
+    page.wait_for_url(re.compile(rf"/codings/{coding.pk}/$"))
+    assert "Coding submitted" in page.content()
+    coding.refresh_from_db()
+    assert coding.status == CodingStatus.SUBMITTED
+    assert page.locator("#ws-status").inner_text() == "Read-only"
+
+
+def test_changes_made_while_saving_fails_are_kept_and_sent_after_a_reload(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.route("**/api/code/", lambda route: route.abort())
+    page.keyboard.press("g")
+    page.keyboard.press("j")
+    page.keyboard.press("e")
+    page.wait_for_function("document.getElementById('ws-status').dataset.state === 'failed'")
+    assert "kept in this browser" in page.locator("#ws-status").inner_text()
+    assert stored(coding) == []
+    page.unroute("**/api/code/")
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    saved(page)
+    assert stored(coding) == [(1, "GI"), (3, "Seek")]
+    assert badges(page, coding, 3) == ["Seek"]
+
+
+def test_a_refused_change_is_rolled_back_with_the_servers_reason(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    coding.status, coding.submitted_at = CodingStatus.SUBMITTED, coding.updated_at
+    coding.save()
+    page.keyboard.press("q")
+    page.wait_for_function("document.getElementById('ws-status').dataset.state === 'failed'")
+    assert "submitted" in page.locator("#ws-status").inner_text()
+    assert badges(page, coding, 1) == []
+    assert stored(coding) == []
+
+
+def _silence(seconds: int) -> bytes:
+    """A mono 8 kHz WAV of silence: something Chromium plays without any codec."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(1)
+        out.setframerate(8000)
+        out.writeframes(b"\x80" * 8000 * seconds)
+    return buffer.getvalue()
+
+
+def test_audio_plays_seeks_and_highlights_the_utterance_heard(
+    page, live_server, sign_in, coder, coding, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    coding.transcript.audio.save("session.wav", ContentFile(_silence(60)))
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.wait_for_function("document.getElementById('ws-audio').readyState >= 1")
+    third = coding.transcript.utterances.get(position=3)  # 15 s to 19 s
+    page.locator(f"#u{third.pk} .utt-text").click()
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 15
+    page.keyboard.press("]")
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 20
+    page.keyboard.press("[")
+    page.keyboard.press("[")
+    assert page.evaluate("document.getElementById('ws-audio').currentTime") == 10
+    page.keyboard.press(" ")
+    page.wait_for_function("!document.getElementById('ws-audio').paused")
+    second = coding.transcript.utterances.get(position=2)  # 10 s to 14 s
+    page.wait_for_selector(f"#u{second.pk}.utt-playing")
+    page.keyboard.press(" ")
+    page.wait_for_function("document.getElementById('ws-audio').paused")
+
+
+def test_everything_also_works_by_mouse(page, live_server, sign_in, coder, coding):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    third = coding.transcript.utterances.get(position=3)
+    page.locator(f"#u{third.pk} .utt-text").click()
+    page.get_by_role("button", name="q Q", exact=True).click()
+    page.get_by_role("button", name="a AF", exact=True).click()
+    page.locator("[data-action=note]").click()
+    page.locator(".ws-note-form textarea").fill("Affirmation of effort")
+    page.get_by_role("button", name="Save note").click()
+    page.locator(f"#u{third.pk} .code-badge", has_text="Q").click()  # removes Q
+    page.locator("[data-action=undo]").click()  # puts it back
+    saved(page)
+    assert stored(coding) == [(3, "AF"), (3, "Q")]
+    assert UtteranceNote.objects.get(coding=coding).text == "Affirmation of effort"

@@ -1,0 +1,1 @@
+"""Transcript pages: browsing, uploading with a preview, editing the parse, audio, deleting."""

@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from accounts.access import Cap, agencies_for, current_agency, get_object_or_404_in, require
+from accounts.models import Agency, Practitioner
+from mi_coding.commands import validation_message
+from transcripts.forms import ColumnsForm, DocumentForm, UploadForm
+from transcripts.parsers import ParseError, parse_source
+from transcripts.parsers.archive import megabytes
+from transcripts.previews import (
+    Preview,
+    PreviewDocument,
+    PreviewGone,
+    preview_discard,
+    preview_documents,
+    preview_layout_set,
+    preview_load,
+    preview_save,
+    sources_of,
+)
+from transcripts.services import TranscriptDraft, default_title, transcripts_import
+
+PREVIEW_GONE = "That preview has expired or was already saved. Upload the file again."
+
+
+def transcript_upload(request: HttpRequest) -> HttpResponse:
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    require(request.user, agency.pk, Cap.MANAGE_TRANSCRIPTS)
+    form = UploadForm(request.POST or None, request.FILES or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        token = preview_save(
+            request,
+            agency_id=agency.pk,
+            uploads=form.cleaned_data["files"],
+            initial=form.initial_for_preview(),
+        )
+        return redirect("transcripts:preview", token=token)
+    return render(
+        request,
+        "transcripts/upload.html",
+        {"form": form, "agency": agency, "max_mb": megabytes(settings.MI_TRANSCRIPT_MAX_BYTES)},
+    )
+
+
+def _preview_agency(request: HttpRequest, preview: Preview) -> Agency:
+    agency = get_object_or_404_in(agencies_for(request.user), preview.agency_id)
+    require(request.user, agency.pk, Cap.MANAGE_TRANSCRIPTS)
+    return agency
+
+
+def _document_forms(
+    request: HttpRequest, agency: Agency, preview: Preview, documents: list[PreviewDocument]
+) -> list[DocumentForm]:
+    bound = request.method == "POST"
+    return [
+        DocumentForm(
+            request.POST if bound else None,
+            prefix=f"doc{document.index}",
+            agency=agency,
+            guesses=document.guesses,
+            initial={**preview.initial, "title": default_title(document.parsed.filename)},
+        )
+        for document in documents
+    ]
+
+
+def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """Show what the upload will store and let the person correct it; store on confirmation."""
+    try:
+        preview = preview_load(request, token)
+    except PreviewGone:
+        messages.error(request, PREVIEW_GONE)
+        return redirect("transcripts:upload")
+    agency = _preview_agency(request, preview)
+    practitioner = Practitioner.objects.filter(
+        agency=agency, pk=preview.initial.get("practitioner")
+    ).first()
+    try:
+        documents = preview_documents(
+            preview, practitioner.display_name if practitioner is not None else ""
+        )
+    except ParseError as exc:
+        preview_discard(request, token)
+        messages.error(request, str(exc))
+        return redirect("transcripts:upload")
+    forms = _document_forms(request, agency, preview, documents)
+    valid = [form.is_valid() for form in forms]
+    if request.method == "POST" and not all(valid):
+        messages.error(request, "Some details need attention; see the marked fields below.")
+    if request.method == "POST" and all(valid):
+        drafts = [
+            TranscriptDraft(
+                parsed=document.parsed,
+                practitioner=form.cleaned_data["practitioner"],
+                speaker_roles=form.speaker_roles(),
+                title=form.cleaned_data["title"],
+                session_date=form.cleaned_data["session_date"],
+                target_change=form.cleaned_data["target_change"],
+                client_pseudonym=form.cleaned_data["client_pseudonym"],
+            )
+            for document, form in zip(documents, forms, strict=True)
+        ]
+        try:
+            created = transcripts_import(agency=agency, drafts=drafts, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            preview_discard(request, token)
+            if len(created) == 1:
+                count = created[0].utterances.count()
+                messages.success(request, f"Saved “{created[0].label}” with {count} utterances.")
+                return redirect("transcripts:detail", pk=created[0].pk)
+            messages.success(request, f"Saved {len(created)} transcripts.")
+            return redirect("transcripts:list")
+    columns_forms = {
+        document.index: ColumnsForm(
+            prefix=f"columns{document.index}",
+            columns=document.parsed.columns,
+            form_id=f"columns{document.index}",
+            initial=ColumnsForm.initial_for(document.parsed.layout),
+        )
+        for document in documents
+        if document.parsed.layout is not None
+    }
+    return render(
+        request,
+        "transcripts/preview.html",
+        {
+            "agency": agency,
+            "token": token,
+            "items": [
+                (document, form, columns_forms.get(document.index))
+                for document, form in zip(documents, forms, strict=True)
+            ],
+        },
+    )
+
+
+@require_POST
+def transcript_preview_columns(request: HttpRequest, token: str, index: int) -> HttpResponse:
+    """Read one table again with other columns for speaker, text and times."""
+    try:
+        preview = preview_load(request, token)
+    except PreviewGone:
+        messages.error(request, PREVIEW_GONE)
+        return redirect("transcripts:upload")
+    _preview_agency(request, preview)
+    target = f"{reverse('transcripts:preview', args=[token])}#doc{index}"
+    try:
+        sources = sources_of(preview.uploads)
+        source = sources[index]
+        parsed = parse_source(source, preview.layouts.get(index))
+    except (ParseError, IndexError):
+        messages.error(request, "That file cannot be read again; upload it again.")
+        return redirect(target)
+    form = ColumnsForm(request.POST, prefix=f"columns{index}", columns=parsed.columns)
+    if not form.is_valid():
+        messages.error(
+            request,
+            f"{source.name}: {' '.join(form.non_field_errors()) or 'choose the columns again.'}",
+        )
+        return redirect(target)
+    try:
+        parse_source(source, form.layout())
+    except ParseError as exc:
+        messages.error(request, str(exc))
+    else:
+        preview_layout_set(request, token, index, form.layout())
+        messages.info(request, f"{source.name} was read again with the columns you chose.")
+    return redirect(target)
