@@ -35,6 +35,7 @@ class SessionRecord:
     transcript_id: int
     practitioner_id: int
     session_date: datetime.date | None
+    coder: str  # username
 
 
 def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
@@ -50,6 +51,7 @@ def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
             "transcript_id",
             "transcript__practitioner_id",
             "transcript__session_date",
+            "coder__username",
         )
     )
     chosen: dict[tuple[int, int], SessionRecord] = {}
@@ -107,6 +109,7 @@ def score_rows(
             "transcript_id": r.coding.transcript_id,
             "practitioner_id": r.coding.practitioner_id,
             "session_date": r.coding.session_date,
+            "coder": r.coding.coder,
             "scheme": scheme.slug,
             "kind": r.coding.kind,
             **{code: r.counts.get(code, 0) for code in codes},

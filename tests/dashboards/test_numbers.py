@@ -155,3 +155,38 @@ def test_agency_thresholds_decide_the_bands_everywhere(world, supervisor, client
     assert dana_after.scores["relational"].share_good == 1
     dashboard = selectors.practitioner_dashboard(supervisor, world.dana)
     assert {s.bands["relational"] for s in dashboard.sessions} == {"good"}
+
+
+def _number(cell: str) -> float | None:
+    return float(cell) if cell != "" else None
+
+
+def test_dashboard_numbers_equal_manage_py_export_scores(world, supervisor, client_for):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("export_scores", agency=world.agency.slug, scheme="miti-4.2.1", stdout=out)
+    exported = list(csv.DictReader(io.StringIO(out.getvalue())))
+    by_key: dict[tuple, list[dict]] = defaultdict(list)
+    for row in exported:
+        by_key[(int(row["transcript_id"]), row["coder"], row["scheme"])].append(row)
+    sessions = selectors.session_scores(supervisor, world.agency, Filters(scheme=factories.miti()))
+    definitions = score_definitions(factories.miti(), world.agency)
+    assert len(sessions) == 10
+    for session in sessions:
+        (row,) = by_key[(session["transcript_id"], session["coder"], session["scheme"])]
+        assert row["status"] == "submitted"
+        for d in definitions:
+            assert _number(row[d.slug]) == pytest.approx(session[d.slug]), d.slug
+        for column in ("Q", "SR", "CR", "AF", "Confront", "empathy", "cct"):
+            assert _number(row[column]) == session[column], column
+    # The audit's per-practitioner means are the means of the exported sessions of record.
+    audit = selectors.agency_audit(supervisor, world.agency, Filters(scheme=factories.miti()))
+    for audit_row in audit.rows:
+        mine = [s for s in sessions if s["practitioner_id"] == audit_row.practitioner.pk]
+        values = [
+            _number(by_key[(s["transcript_id"], s["coder"], s["scheme"])][0]["relational"])
+            for s in mine
+        ]
+        expected = np.mean(values) if values else None
+        assert audit_row.scores["relational"].mean == pytest.approx(expected)

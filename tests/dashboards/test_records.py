@@ -68,6 +68,7 @@ def test_session_records_choose_what_codings_of_record_chooses(
             assert record.scheme_id == coding.scheme_id
             assert record.practitioner_id == coding.transcript.practitioner_id
             assert record.session_date == coding.transcript.session_date
+            assert record.coder == coding.coder.username
     assert len(codings_of_record(Coding.objects.all())) > 10
 
 
