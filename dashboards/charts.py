@@ -114,27 +114,25 @@ def threshold_marks(
             }
         )
         text = f"{name} ≥ {value:g}{'%' if definition.percent else ''}"
-        # Fair's label sits on its lower side, good's on its upper, so close thresholds
-        # never print one label over the other.
-        lower = name == "Fair"
         label = {"text": text, "showarrow": False, "font": {"size": 11, "color": "#333"}}
-        if axis == "y":
+        if axis == "y":  # in the right margin, clear of the latest session's marker
             label |= {
                 "xref": "paper",
                 "x": 1,
-                "xanchor": "right",
+                "xanchor": "left",
+                "xshift": 4,
                 "yref": "y",
                 "y": value,
-                "yanchor": "top" if lower else "bottom",
+                "yanchor": "bottom" if name == "Good" else "top",
             }
-        else:
+        else:  # above the plot, fair's to the left of its line and good's to the right
             label |= {
                 "yref": "paper",
                 "y": 1,
                 "yanchor": "bottom",
                 "xref": "x",
                 "x": value,
-                "xanchor": "right" if lower else "left",
+                "xanchor": "right" if name == "Fair" else "left",
             }
         annotations.append(label)
     return shapes, annotations
@@ -175,7 +173,7 @@ def score_over_time(
         ),
         layout=_layout(
             height=260,
-            margin={"l": 48, "r": 12, "t": 18, "b": 36},
+            margin={"l": 48, "r": 78, "t": 18, "b": 36},
             xaxis={
                 "type": "date",
                 "showgrid": False,
