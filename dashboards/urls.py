@@ -6,5 +6,6 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("", views.agency_audit, name="audit"),
+    path("export/<str:fmt>/", views.audit_export, name="audit_export"),
     path("practitioners/<int:pk>/", views.practitioner_dashboard, name="practitioner"),
 ]

@@ -182,3 +182,26 @@ def apply_codes(
             value=value,
         )
     return coding
+
+
+def make_coded_session(
+    agency: Agency,
+    practitioner: Practitioner,
+    coder: User,
+    session_date: datetime.date | None = None,
+    codes: dict[int, list[str]] | None = None,
+    globals_: dict[str, int] | None = None,
+    scheme: CodingScheme | None = None,
+    kind: str = CodingKind.PRIMARY,
+) -> Coding:
+    """A session of ``practitioner`` (eight utterances) with one submitted coding."""
+    transcript = make_transcript(agency, practitioner, utterances=8, session_date=session_date)
+    return make_coding(
+        transcript,
+        coder,
+        scheme=scheme,
+        kind=kind,
+        codes=codes,
+        globals_=ALL_GLOBALS if globals_ is None else globals_,
+        submitted=True,
+    )

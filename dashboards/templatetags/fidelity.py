@@ -1,0 +1,147 @@
+"""Template helpers for fidelity numbers: scores, bands, shares and trends, each shown with
+text and a symbol so nothing depends on colour."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from coding import scores
+from coding.selectors import ScoreDefinition
+from dashboards.selectors import PractitionerRow
+from dashboards.stats import TREND_ARROWS, ScoreSummary
+
+register = template.Library()
+
+BAND_MARKS = {scores.GOOD: "●", scores.FAIR: "◐", scores.BELOW_FAIR: "○"}
+
+
+@register.filter
+def get(mapping: Mapping | None, key: object) -> Any:
+    return mapping.get(key) if mapping else None
+
+
+def _number(value: object) -> float | None:
+    # A missing summary resolves to "" in templates; show it as undefined.
+    return float(value) if isinstance(value, int | float) else None
+
+
+@register.filter
+def score(value: float | None, definition: ScoreDefinition) -> str:
+    return definition.format(_number(value))
+
+
+@register.filter
+def band_of(value: float | None, definition: ScoreDefinition) -> str | None:
+    return definition.band(_number(value))
+
+
+@register.filter
+def number(value: float | None) -> str:
+    """A threshold as written in the manual: 3.5, 40, 1."""
+    value = _number(value)
+    return "—" if value is None else f"{value:g}"
+
+
+@register.filter
+def share(value: float | None) -> str:
+    value = _number(value)
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+@register.filter
+def thresholded(definition: ScoreDefinition) -> bool:
+    return definition.fair is not None or definition.good is not None
+
+
+@register.simple_tag
+def band_badge(band: str | None) -> str:
+    """A band as a badge: a symbol and a word, the colour only repeating them."""
+    if band not in BAND_MARKS:
+        return ""
+    return format_html(
+        '<span class="badge band band-{}"><span aria-hidden="true">{}</span> {}</span>',
+        band.replace("_", "-"),
+        BAND_MARKS[band],
+        scores.BAND_LABELS[band],
+    )
+
+
+@register.simple_tag
+def trend(summary: ScoreSummary | None) -> str:
+    if summary is None or summary.trend is None:
+        return format_html(
+            '<span class="text-body-secondary" title="{}">—</span>',
+            "A trend needs three sessions with this score.",
+        )
+    return format_html(
+        '<span class="trend trend-{}" title="{} per session">'
+        '<span aria-hidden="true">{}</span> {}</span>',
+        summary.trend,
+        f"{summary.slope:+.2f}",
+        TREND_ARROWS[summary.trend],
+        summary.trend,
+    )
+
+
+@register.simple_tag
+def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str:
+    """A practitioner's cells for every summary score: latest with its band, mean, the
+    shares at fair and good where the score has thresholds, and the trend. One tag per row
+    keeps a 200-row audit quick to render."""
+    cells = []
+    for d in definitions:
+        summary = row.scores[d.slug]
+        cells.append(
+            format_html(
+                '<td class="text-end text-nowrap score-group">{} {}</td>'
+                '<td class="text-end">{}</td>',
+                d.format(summary.latest),
+                band_badge(summary.latest_band),
+                d.format(summary.mean),
+            )
+        )
+        if thresholded(d):
+            cells.append(
+                format_html(
+                    '<td class="text-end">{}</td><td class="text-end">{}</td>',
+                    share(summary.share_fair),
+                    share(summary.share_good),
+                )
+            )
+        cells.append(format_html('<td class="text-nowrap">{}</td>', trend(summary)))
+    return mark_safe("".join(cells))  # noqa: S308 - every part is escaped by format_html
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(
+    context: template.Context, key: str, label: str, numeric: bool = True, rowspan: int = 1
+) -> str:
+    """A table header that sorts by ``key``: a link toggling the direction, with aria-sort."""
+    request = context["request"]
+    current, descending = context.get("sort"), context.get("descending", False)
+    active = current == key
+    query: QueryDict = request.GET.copy()
+    query.pop("page", None)
+    query["sort"] = key
+    if active:
+        query["dir"] = "asc" if descending else "desc"
+    else:  # numbers are most useful highest first, names A to Z
+        query["dir"] = "desc" if numeric else "asc"
+    aria = ("descending" if descending else "ascending") if active else "none"
+    arrow = ("▼" if descending else "▲") if active else ""
+    return format_html(
+        '<th scope="col" rowspan="{}" aria-sort="{}" class="text-nowrap{}">'
+        '<a href="?{}" class="sort-link">{}</a> <span aria-hidden="true">{}</span></th>',
+        rowspan,
+        aria,
+        " text-end" if numeric else "",
+        query.urlencode(),
+        label,
+        arrow,
+    )
