@@ -183,28 +183,60 @@ def coding_results(
 RECORD_PRIORITY = [CodingKind.CONSENSUS, CodingKind.GOLD, CodingKind.PRIMARY, CodingKind.DOUBLE]
 
 
-def codings_of_record(codings: QuerySet[Coding]) -> list[Coding]:
-    """One coding per (transcript, scheme) among ``codings``: the score of record.
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A session's coding of record as plain values; ``pk`` and ``scheme_id`` are all
+    ``coding_results`` reads of a coding, so records can be scored without model instances."""
+
+    pk: int
+    scheme_id: int
+    kind: str
+    transcript_id: int
+    practitioner_id: int
+    session_date: datetime.date | None
+    coder: str  # username
+
+
+def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
+    """One record per (transcript, scheme) among ``codings``, chronological. One query.
 
     ``codings`` is already filtered to what the user may see, so a record is never chosen
-    from codings hidden from them. One query.
+    from codings hidden from them. Plain values keep this cheap at agency scale.
     """
     rank = {kind: index for index, kind in enumerate(RECORD_PRIORITY)}
-    chosen: dict[tuple[int, int], Coding] = {}
     candidates = (
         codings.filter(status=CodingStatus.SUBMITTED, kind__in=RECORD_PRIORITY)
-        .select_related("transcript", "transcript__practitioner", "scheme", "coder")
         .order_by("submitted_at", "pk")
+        .values_list(
+            "pk",
+            "scheme_id",
+            "kind",
+            "transcript_id",
+            "transcript__practitioner_id",
+            "transcript__session_date",
+            "coder__username",
+        )
     )
-    for coding in candidates:
-        key = (coding.transcript_id, coding.scheme_id)
+    chosen: dict[tuple[int, int], SessionRecord] = {}
+    for row in candidates:
+        record = SessionRecord(*row)
+        key = (record.transcript_id, record.scheme_id)
         best = chosen.get(key)
-        if best is None or rank[coding.kind] < rank[best.kind]:
-            chosen[key] = coding
+        if best is None or rank[record.kind] < rank[best.kind]:
+            chosen[key] = record
     return sorted(
-        chosen.values(),
-        key=lambda c: (c.transcript.session_date or datetime.date.min, c.transcript_id),
+        chosen.values(), key=lambda r: (r.session_date or datetime.date.min, r.transcript_id)
     )
+
+
+def codings_of_record(codings: QuerySet[Coding]) -> list[Coding]:
+    """The codings of ``session_records``, as model instances with their transcript,
+    practitioner, scheme and coder. Two queries."""
+    records = session_records(codings)
+    by_pk = Coding.objects.select_related(
+        "transcript", "transcript__practitioner", "scheme", "coder"
+    ).in_bulk([record.pk for record in records])
+    return [by_pk[record.pk] for record in records]
 
 
 # ---------------------------------------------------------------- the coding workspace

@@ -15,11 +15,13 @@ from coding.models import Coding, CodingKind, CodingScheme, CodingStatus
 from coding.selectors import (
     CodingResult,
     ScoreDefinition,
+    SessionRecord,
     coding_results,
     codings_of_record,
     score_definitions,
+    session_records,
 )
-from dashboards.records import SessionRecord, record_results, session_records
+from dashboards.records import record_results
 from workflow.models import Assignment
 
 RECENT_DAYS = 14

@@ -1,69 +1,21 @@
-"""Sessions of record at agency scale, as plain values.
+"""Sessions of record at agency scale, scored and laid out as tables.
 
-The audit and the home page read the score of record of thousands of sessions. Building a
-model instance (with its transcript, practitioner, scheme and coder) for each of them costs
-forty times the query itself, so here the candidates come back as tuples and the record is
-chosen by the rule of ``coding.selectors.codings_of_record`` — the same priority, the same
-order — which tests/dashboards/test_records.py holds identical on varied data. The numbers
-then come from ``coding_results`` exactly as for any other coding.
+The audit and the home page read the score of record of thousands of sessions, so they work on
+``coding.selectors.session_records`` (plain values, no model instances); the numbers come from
+``coding_results`` exactly as for any other coding.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
 
-from coding.models import Coding, CodingScheme, CodingStatus
-from coding.selectors import RECORD_PRIORITY, CodingResult, ScoreDefinition, coding_results
+from coding.models import CodingScheme
+from coding.selectors import CodingResult, ScoreDefinition, SessionRecord, coding_results
 
 PRACTITIONER_KEY = "practitioner_id"
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRecord:
-    """One session's coding of record. ``pk`` and ``scheme_id`` are all ``coding_results``
-    reads of a coding."""
-
-    pk: int
-    scheme_id: int
-    kind: str
-    transcript_id: int
-    practitioner_id: int
-    session_date: datetime.date | None
-    coder: str  # username
-
-
-def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
-    """One record per (transcript, scheme) among ``codings``, chronological. One query."""
-    rank = {kind: index for index, kind in enumerate(RECORD_PRIORITY)}
-    candidates = (
-        codings.filter(status=CodingStatus.SUBMITTED, kind__in=RECORD_PRIORITY)
-        .order_by("submitted_at", "pk")
-        .values_list(
-            "pk",
-            "scheme_id",
-            "kind",
-            "transcript_id",
-            "transcript__practitioner_id",
-            "transcript__session_date",
-            "coder__username",
-        )
-    )
-    chosen: dict[tuple[int, int], SessionRecord] = {}
-    for row in candidates:
-        record = SessionRecord(*row)
-        key = (record.transcript_id, record.scheme_id)
-        best = chosen.get(key)
-        if best is None or rank[record.kind] < rank[best.kind]:
-            chosen[key] = record
-    return sorted(
-        chosen.values(), key=lambda r: (r.session_date or datetime.date.min, r.transcript_id)
-    )
 
 
 def record_results(

@@ -14,8 +14,14 @@ from django.db.models import Count, Q, QuerySet
 from accounts.access import codings_visible_to
 from accounts.models import Agency, Team, User
 from coding.models import Code, Coding, CodingScheme, CodingStatus, GlobalScale
-from coding.selectors import RECORD_PRIORITY, CodingResult, ScoreDefinition, score_definitions
-from dashboards.records import record_results, score_rows, session_records
+from coding.selectors import (
+    RECORD_PRIORITY,
+    CodingResult,
+    ScoreDefinition,
+    score_definitions,
+    session_records,
+)
+from dashboards.records import record_results, score_rows
 
 
 @dataclass(frozen=True)

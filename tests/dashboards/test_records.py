@@ -9,8 +9,7 @@ import pytest
 
 from accounts import access
 from coding.models import Coding, CodingKind, CodingStatus
-from coding.selectors import codings_of_record
-from dashboards.records import session_records
+from coding.selectors import codings_of_record, session_records
 from tests import factories
 from tests.dashboards.conftest import tiny_scheme
 
