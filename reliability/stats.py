@@ -23,6 +23,8 @@ units that may carry several codes (per-code presence/absence kappa and their me
 Any number of coders: ``fleiss_kappa``, ``fleiss_kappa_counts``, ``krippendorff_alpha``.
 Session level: ``icc`` and ``icc_long`` (the six Shrout & Fleiss forms with 95% CIs) and
 ``cicchetti_band``. ``mean_estimate`` averages estimates and says which it left out.
+The ``*_of_codes`` variants and ``count_table`` serve callers that already hold integer label
+positions (reliability/agreement.py), sparing a conversion on large data.
 """
 
 from __future__ import annotations
@@ -106,7 +108,11 @@ def mean_estimate(estimates: Mapping[str, Estimate], what: str = "code") -> Esti
     defined = {name: e.value for name, e in estimates.items() if e.value is not None}
     n = max(e.n for e in estimates.values())
     if not defined:
-        return Estimate.undefined(f"undefined for every {what}", n=n)
+        notes = list(dict.fromkeys(e.note for e in estimates.values() if e.note))
+        if len(notes) == 1:
+            return Estimate.undefined(notes[0], n=n)
+        reasons = f": {'; '.join(notes)}" if notes else ""
+        return Estimate.undefined(f"undefined for every {what}{reasons}", n=n)
     missing = [name for name, e in estimates.items() if e.value is None]
     note = None
     if missing:
@@ -151,7 +157,8 @@ def _label_codes(
     return first_codes, second_codes, list(labels)
 
 
-def _table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+def count_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+    """k × k counts of two coders' label positions (0 … k-1), rows the first coder."""
     return np.bincount(first * k + second, minlength=k * k).reshape(k, k)
 
 
@@ -164,7 +171,7 @@ def confusion_matrix(
     used, sorted); a label outside ``labels`` is an error, never silently dropped.
     """
     first, second, labels = _label_codes(_as_series(a, "a"), _as_series(b, "b"), labels)
-    table = _table(first, second, len(labels))
+    table = count_table(first, second, len(labels))
     return pd.DataFrame(table, index=list(labels), columns=list(labels))
 
 
@@ -172,10 +179,11 @@ def percent_agreement(a: Iterable[Any], b: Iterable[Any]) -> Estimate:
     """Share of the units both coders rated on which they gave the same label."""
     first, second = _as_series(a, "a"), _as_series(b, "b")
     first_codes, second_codes, _ = _label_codes(first, second, None)
-    return _agreement_share(first_codes, second_codes)
+    return agreement_of_codes(first_codes, second_codes)
 
 
-def _agreement_share(first: np.ndarray, second: np.ndarray) -> Estimate:
+def agreement_of_codes(first: np.ndarray, second: np.ndarray) -> Estimate:
+    """Percent agreement of two coders' label positions for the units both rated."""
     n = len(first)
     if n == 0:
         return Estimate.undefined("no unit was rated by both coders")
@@ -262,7 +270,7 @@ def cohen_kappa(
     For weighted kappa pass the full ordered ``labels`` so the weights follow the scale.
     """
     first, second, labels = _label_codes(_as_series(a, "a"), _as_series(b, "b"), labels)
-    return kappa_from_table(_table(first, second, len(labels)), labels=labels, weights=weights)
+    return kappa_from_table(count_table(first, second, len(labels)), labels=labels, weights=weights)
 
 
 @dataclass(frozen=True)
@@ -285,7 +293,7 @@ def presence_kappa(
     first = _presence_matrix([x for x, r in zip(a, rated, strict=True) if r], position)
     second = _presence_matrix([y for y, r in zip(b, rated, strict=True) if r], position)
     per_code = {
-        code: _binary_kappa(first[:, i], second[:, i], code) for i, code in enumerate(codes)
+        code: code_presence_kappa(first[:, i], second[:, i], code) for i, code in enumerate(codes)
     }
     return PresenceKappa(per_code=per_code, mean=mean_estimate(per_code))
 
@@ -300,15 +308,16 @@ def _presence_matrix(units: list[Iterable[str]], position: Mapping[str, int]) ->
     return matrix
 
 
-def _binary_kappa(first: np.ndarray, second: np.ndarray, code: str) -> Estimate:
-    """Presence/absence kappa of one code; a code neither coder used is undefined."""
-    table = _table(first.astype(np.int64), second.astype(np.int64), 2)
-    if table.sum() and table[1, :].sum() == 0 and table[:, 1].sum() == 0:
+def code_presence_kappa(first: np.ndarray, second: np.ndarray, code: str) -> Estimate:
+    """Presence/absence kappa of one code from two coders' boolean arrays; a code neither
+    coder used is undefined."""
+    table = count_table(first.astype(np.int64), second.astype(np.int64), 2)
+    n = int(table.sum())
+    if n and table[0, 0] == n:
+        return Estimate(value=None, note=f"{NO_VARIATION}: neither coder used {code}", n=n)
+    if n and table[1, 1] == n:
         return Estimate(
-            value=None,
-            note=f"{NO_VARIATION}: neither coder used {code}",
-            n=int(table.sum()),
-            details={"po": 1.0, "pe": 1.0},
+            value=None, note=f"{NO_VARIATION}: both coders put {code} on every unit", n=n
         )
     return kappa_from_table(table, labels=["absent", "present"])
 
@@ -375,10 +384,11 @@ def fleiss_kappa(ratings: pd.DataFrame) -> Estimate:
     left out (the note says how many) rather than counted as a category of their own.
     """
     codes, labels = _frame_codes(ratings)
-    return _fleiss_from_codes(codes, len(labels))
+    return fleiss_kappa_of_codes(codes, len(labels))
 
 
-def _fleiss_from_codes(codes: np.ndarray, k: int) -> Estimate:
+def fleiss_kappa_of_codes(codes: np.ndarray, k: int) -> Estimate:
+    """``fleiss_kappa`` of a units × coders array of label positions, -1 where missing."""
     if codes.shape[1] < 2:
         return Estimate.undefined("needs ratings from at least two coders")
     complete = (codes >= 0).all(axis=1)
@@ -423,12 +433,14 @@ def krippendorff_alpha(
             raise ValueError(f"ratings outside the scale {list(domain)}")
         codes = np.where(np.isnan(numeric), -1, np.searchsorted(domain, numeric)).astype(np.int64)
         shown = list(domain)
-    return _alpha_from_codes(codes, domain, shown, level)
+    return alpha_of_codes(codes, domain, shown, level)
 
 
-def _alpha_from_codes(
+def alpha_of_codes(
     codes: np.ndarray, domain: np.ndarray, shown: Sequence[Any], level: Level
 ) -> Estimate:
+    """``krippendorff_alpha`` of a units × coders array of positions in ``domain`` (-1 where
+    missing); ``shown`` names the values for notes."""
     if codes.shape[1] < 2:
         return Estimate.undefined("needs ratings from at least two coders")
     counts = _value_counts(codes, len(domain))
@@ -582,9 +594,11 @@ def icc(scores: pd.DataFrame) -> IccResult:
     left_out = int((~complete).sum())
     if k < 2:
         return _icc_undefined("needs ratings from at least two coders", n, k, left_out)
-    if n < 2:
+    # Two targets at the least; pingouin's ANOVA also wants five ratings in all.
+    fewest = max(2, math.ceil(5 / k))
+    if n < fewest:
         return _icc_undefined(
-            f"needs at least two transcripts rated by every coder ({n} here)", n, k, left_out
+            f"needs at least {fewest} transcripts rated by every coder ({n} here)", n, k, left_out
         )
     squares = _mean_squares(matrix)
     if squares["total"] == 0:

@@ -187,8 +187,16 @@ def test_icc_with_one_coder_is_undefined() -> None:
 def test_icc_with_one_complete_transcript_is_undefined() -> None:
     result = stats.icc(pd.DataFrame({"ana": [1, 2], "ben": [3, nan]}))
     assert result.forms["ICC2"].value is None
-    assert "at least two transcripts" in result.note
+    assert result.note == "needs at least 3 transcripts rated by every coder (1 here)"
     assert result.targets == 1
+
+
+def test_icc_of_two_coders_needs_three_transcripts() -> None:
+    two = stats.icc(pd.DataFrame({"ana": [1, 2], "ben": [1, 3]}))
+    assert two.note == "needs at least 3 transcripts rated by every coder (2 here)"
+    three = stats.icc(pd.DataFrame({"ana": [1, 2, 4], "ben": [1, 3, 4]}))
+    assert three.forms["ICC2"].value is not None
+    assert stats.icc(pd.DataFrame({"a": [1, 2], "b": [1, 3], "c": [2, 2]})).note is None
 
 
 def test_icc_of_a_global_with_no_variation_is_undefined_not_nan() -> None:
@@ -344,7 +352,7 @@ def test_mean_of_nothing_defined_says_so() -> None:
     undefined = stats.Estimate.undefined("undefined (no variation)", n=4)
     result = stats.mean_estimate({"Q": undefined, "SR": undefined})
     assert result.value is None
-    assert result.note == "undefined for every code"
+    assert result.note == "undefined (no variation)"
 
 
 # ---------------------------------------------------------------- Fleiss' kappa
