@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import plotly.graph_objects as go
@@ -11,15 +10,14 @@ import plotly.graph_objects as go
 from reliability.agreement import PairAgreement
 
 
-def confusion_figure(pair: PairAgreement, cell_url: Callable[[str, str], str]) -> dict[str, Any]:
-    """The pair's confusion matrix as a heatmap; each cell carries the URL of its utterances
-    so a click opens them. Rows are the first coder's codes, columns the second's."""
+def confusion_figure(pair: PairAgreement, cells_url: str) -> dict[str, Any]:
+    """The pair's confusion matrix as a heatmap. Rows are the first coder's codes, columns
+    the second's; the page opens ``cells_url`` with the clicked cell's ``row`` and ``col``."""
     first, second = (str(coder) for coder in pair.coders)
     matrix = pair.confusion
     rows = [str(label) for label in matrix.index]
     columns = [str(label) for label in matrix.columns]
     counts = matrix.to_numpy().tolist()
-    urls = [[cell_url(row, column) for column in columns] for row in rows]
     size = max(len(rows), len(columns))
     figure = go.Figure(
         go.Heatmap(
@@ -28,7 +26,6 @@ def confusion_figure(pair: PairAgreement, cell_url: Callable[[str, str], str]) -
             y=rows,
             text=[[str(n) if n else "" for n in row] for row in counts],
             texttemplate="%{text}",
-            customdata=urls,
             colorscale="Blues",
             showscale=False,
             xgap=1,
@@ -49,4 +46,4 @@ def confusion_figure(pair: PairAgreement, cell_url: Callable[[str, str], str]) -
         font={"size": 12 if size <= 12 else 10},
         **layout,
     )
-    return json.loads(figure.to_json())
+    return {**json.loads(figure.to_json()), "cells_url": cells_url}

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from coding import scores
@@ -107,24 +108,37 @@ def dimension_input(
     utterances = data.utterances
     if info.speaker != "any":
         utterances = utterances[utterances["speaker_role"] == info.speaker]
-    coded = pd.crosstab(data.codings["transcript"], data.codings["rater"]).astype(bool)
-    coded = coded.reindex(columns=data.raters, fill_value=False)
+    coded = coded_matrix(data)
+    transcripts = pd.Index(data.transcript_ids)
     rated = pd.DataFrame(
-        coded.reindex(utterances["transcript"]).to_numpy(dtype=bool),
+        coded[transcripts.get_indexer(utterances["transcript"])],
         index=pd.Index(utterances["utterance"].to_numpy(), name="unit"),
         columns=data.raters,
     )
     codes = data.codes[data.codes["code"].isin(info.codes)]
-    on_speaker = codes["utterance"].isin(rated.index)
-    rater_of = data.codings.set_index("coding")["rater"]
+    on_speaker = codes["utterance"].isin(rated.index).to_numpy()
+    codes = codes[on_speaker]
+    coding_at = pd.Index(data.codings["coding"]).get_indexer(codes["coding"])
     frame = pd.DataFrame(
         {
-            "unit": codes.loc[on_speaker, "utterance"].to_numpy(),
-            "coder": codes.loc[on_speaker, "coding"].map(rater_of).to_numpy(),
-            "code": codes.loc[on_speaker, "code"].to_numpy(),
+            "unit": codes["utterance"].to_numpy(),
+            "coder": pd.Categorical.from_codes(
+                data.codings["rater"].cat.codes.to_numpy()[coding_at], categories=data.raters
+            ),
+            "code": codes["code"].to_numpy(),
         }
     )
     return rated, frame, int((~on_speaker).sum())
+
+
+def coded_matrix(data: ReliabilityData) -> np.ndarray:
+    """Transcripts × raters: which rater coded which transcript."""
+    coded = np.zeros((len(data.transcript_ids), len(data.raters)), dtype=bool)
+    coded[
+        pd.Index(data.transcript_ids).get_indexer(data.codings["transcript"]),
+        data.codings["rater"].cat.codes.to_numpy(),
+    ] = True
+    return coded
 
 
 def _dimension_report(data: ReliabilityData, info: DimensionInfo) -> DimensionReport:
@@ -140,9 +154,7 @@ def session_measures(data: ReliabilityData) -> list[SessionMeasure]:
     """ICC (and, for globals, ordinal and interval alpha) of every code count, global and
     summary score, over the transcripts coded by two or more raters."""
     measures = []
-    coded = pd.crosstab(data.codings["transcript"], data.codings["rater"]).astype(bool)
-    coded = coded.reindex(index=data.transcript_ids, columns=data.raters, fill_value=False)
-    complete = coded.all(axis=1).to_numpy()
+    complete = coded_matrix(data).all(axis=1)
     lacking = int((~complete).sum())
     for key, kind, name, table, scale in session_tables(data):
         alpha = None
@@ -170,39 +182,42 @@ def session_measures(data: ReliabilityData) -> list[SessionMeasure]:
 def session_tables(data: ReliabilityData) -> Iterator[tuple[str, str, str, pd.DataFrame, Any]]:
     """(key, kind, name, transcripts × raters table, global scale or None) per measure; a
     cell is NaN where the rater did not code the transcript or the score is undefined."""
-    codings = data.codings.set_index("coding")[["transcript", "rater"]]
-    index = pd.Index(data.transcript_ids, name="transcript")
-    coded = pd.MultiIndex.from_frame(codings[["transcript", "rater"]])
+    codings = pd.Index(data.codings["coding"])
+    transcript_at = pd.Index(data.transcript_ids).get_indexer(data.codings["transcript"])
+    rater_at = data.codings["rater"].cat.codes.to_numpy()
     code_list = [code.abbreviation for code in data.layout.codes]
+    scale_list = [scale.slug for scale in data.layout.globals]
 
-    counts = (
-        data.codes.groupby(["coding", "code"]).size().unstack("code", fill_value=0)
-        if not data.codes.empty
-        else pd.DataFrame(index=pd.Index([], name="coding"))
-    )
-    counts = counts.reindex(index=codings.index, columns=code_list, fill_value=0)
-    values = (
-        data.ratings.pivot(index="coding", columns="scale", values="value")
-        if not data.ratings.empty
-        else pd.DataFrame(index=pd.Index([], name="coding"))
-    )
-    values = values.reindex(index=codings.index, columns=[g.slug for g in data.layout.globals])
-    summaries = _summary_scores(data, counts, values)
+    coding_at = codings.get_indexer(data.codes["coding"])
+    code_at = data.codes["code"].cat.codes.to_numpy()
+    known = code_at >= 0
+    coding_at, code_at = coding_at[known], code_at[known]
+    counts = np.bincount(
+        coding_at * len(code_list) + code_at, minlength=len(codings) * len(code_list)
+    ).reshape(len(codings), len(code_list))
+    values = np.full((len(codings), len(scale_list)), np.nan)
+    scale_at = pd.Index(scale_list).get_indexer(data.ratings["scale"])
+    known = scale_at >= 0
+    values[codings.get_indexer(data.ratings["coding"])[known], scale_at[known]] = data.ratings[
+        "value"
+    ].to_numpy()[known]
+    summaries = _summary_scores(data, counts, values, code_list, scale_list)
 
-    def table(column: pd.Series) -> pd.DataFrame:
-        wide = pd.Series(column.to_numpy(dtype=float), index=coded).unstack("rater")
-        return wide.reindex(index=index, columns=data.raters)
+    def table(per_coding: np.ndarray) -> pd.DataFrame:
+        wide = np.full((len(data.transcript_ids), len(data.raters)), np.nan)
+        wide[transcript_at, rater_at] = per_coding
+        return pd.DataFrame(wide, index=data.transcript_ids, columns=data.raters)
 
     used: set[str] = set()
-    for code in data.layout.codes:
+    for k, code in enumerate(data.layout.codes):
         key = _unique_key(code.abbreviation, CODE, used)
-        yield key, CODE, code.name, table(counts[code.abbreviation]), None
-    for scale in data.layout.globals:
+        yield key, CODE, code.name, table(counts[:, k]), None
+    for g, scale in enumerate(data.layout.globals):
         key = _unique_key(scale.slug, GLOBAL, used)
-        yield key, GLOBAL, scale.name, table(values[scale.slug]), scale
-    for definition in data.layout.summaries:
+        yield key, GLOBAL, scale.name, table(values[:, g]), scale
+    for s, definition in enumerate(data.layout.summaries):
         key = _unique_key(definition.slug, SUMMARY, used)
-        yield key, SUMMARY, definition.name, table(summaries[definition.slug]), None
+        yield key, SUMMARY, definition.name, table(summaries[:, s]), None
 
 
 def _unique_key(key: str, kind: str, used: set[str]) -> str:
@@ -215,20 +230,27 @@ def _unique_key(key: str, kind: str, used: set[str]) -> str:
 
 
 def _summary_scores(
-    data: ReliabilityData, counts: pd.DataFrame, values: pd.DataFrame
-) -> pd.DataFrame:
-    """Each coding's summary scores, from coding/scores.py: the one place they are computed."""
+    data: ReliabilityData,
+    counts: np.ndarray,
+    values: np.ndarray,
+    code_list: list[str],
+    scale_list: list[str],
+) -> np.ndarray:
+    """Each coding's summary scores (codings × summaries, NaN where undefined), from
+    coding/scores.py: the one place they are computed."""
     definitions = [d.as_mapping() for d in data.layout.summaries]
-    count_rows = counts.to_dict(orient="index")
-    value_rows = values.to_dict(orient="index")
-    rows = {}
-    for coding in counts.index:
-        global_values = {
-            slug: None if pd.isna(value) else value for slug, value in value_rows[coding].items()
-        }
-        rows[coding] = scores.summary_scores(definitions, count_rows[coding], global_values)
-    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
-    return frame.reindex(index=counts.index, columns=[d.slug for d in data.layout.summaries])
+    result = np.full((len(counts), len(definitions)), np.nan)
+    for row, (coding_counts, coding_values) in enumerate(zip(counts, values, strict=True)):
+        scored = scores.summary_scores(
+            definitions,
+            dict(zip(code_list, coding_counts.tolist(), strict=True)),
+            {
+                slug: None if np.isnan(value) else value
+                for slug, value in zip(scale_list, coding_values.tolist(), strict=True)
+            },
+        )
+        result[row] = [np.nan if v is None else v for v in scored.values()]
+    return result
 
 
 # ---------------------------------------------------------------- output

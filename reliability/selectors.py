@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from accounts.models import Agency, Team, User
 from coding.models import (
@@ -25,7 +26,7 @@ from coding.models import (
     UtteranceCode,
 )
 from coding.selectors import SchemeLayout, scheme_layout
-from transcripts.models import Transcript, Utterance
+from transcripts.models import SpeakerRole, Transcript, Utterance
 
 # Usernames never contain parentheses, so this cannot clash with a coder.
 CONSENSUS_RATER = "(consensus)"
@@ -55,7 +56,9 @@ class ReliabilityData:
     ``codings``: coding, transcript, rater (one row per coding, at most one per transcript
     and rater); ``utterances``: utterance, transcript, position, speaker_role of the units in
     the transcripts coded by two or more raters; ``codes``: coding, utterance, code
-    (abbreviation); ``ratings``: coding, scale (slug), value.
+    (abbreviation); ``ratings``: coding, scale (slug), value. Rater, speaker and code
+    columns are categorical (categories: ``raters``, the speaker roles, the scheme's codes in
+    order), which keeps work on hundreds of thousands of rows to integer arithmetic.
     """
 
     scheme: CodingScheme
@@ -147,37 +150,44 @@ def reliability_data(
     units = Utterance.objects.filter(transcript_id__in=shared)
     if DimensionSpeaker.ANY not in speakers:
         units = units.filter(speaker_role__in=list(speakers))
-    utterances = _frame(
-        units,
-        utterance="pk",
-        transcript="transcript_id",
-        position="position",
-        speaker_role="speaker_role",
+    roles = list(SpeakerRole.values)
+    units = units.annotate(
+        role=Case(
+            *(When(speaker_role=role, then=Value(i)) for i, role in enumerate(roles)),
+            default=Value(-1),
+        )
     )
-    abbreviation = {code.pk: code.abbreviation for code in layout.codes}
-    code_rows = _frame(
+    utterances = _int_frame(
+        units, utterance="pk", transcript="transcript_id", position="position", role="role"
+    )
+    utterances["speaker_role"] = pd.Categorical.from_codes(utterances.pop("role"), categories=roles)
+    code_rows = _int_frame(
         UtteranceCode.objects.filter(coding__in=chosen),
         coding="coding_id",
         utterance="utterance_id",
         code="code_id",
     )
-    code_rows["code"] = code_rows["code"].map(abbreviation)
-    scale_slug = {scale.pk: scale.slug for scale in layout.globals}
-    ratings = _frame(
+    code_rows["code"] = pd.Categorical.from_codes(
+        pd.Index([code.pk for code in layout.codes]).get_indexer(code_rows["code"]),
+        categories=[code.abbreviation for code in layout.codes],
+    )
+    ratings = _int_frame(
         GlobalRating.objects.filter(coding__in=chosen),
         coding="coding_id",
         scale="scale_id",
         value="value",
     )
-    ratings["scale"] = ratings["scale"].map(scale_slug)
+    ratings["scale"] = ratings["scale"].map({scale.pk: scale.slug for scale in layout.globals})
 
-    kept = set(coding_frame["coding"])
+    raters = sorted(set(coding_frame["rater"]), key=_rater_order)
+    coding_frame["rater"] = pd.Categorical(coding_frame["rater"], categories=raters)
+    kept = coding_frame["coding"].to_numpy()
     transcript_ids = sorted(set(coding_frame["transcript"]))
     return ReliabilityData(
         scheme=scheme,
         layout=layout,
         dimensions=dimensions,
-        raters=sorted(set(coding_frame["rater"]), key=_rater_order),
+        raters=raters,
         transcript_ids=transcript_ids,
         codings=coding_frame,
         utterances=utterances[utterances["transcript"].isin(transcript_ids)].reset_index(drop=True),
@@ -190,6 +200,14 @@ def _frame(queryset: QuerySet, **columns: str) -> pd.DataFrame:
     """One query's plain value rows as a frame: {column name: field}."""
     rows = queryset.order_by().values_list(*columns.values())
     return pd.DataFrame(list(rows), columns=list(columns))
+
+
+def _int_frame(queryset: QuerySet, **columns: str) -> pd.DataFrame:
+    """``_frame`` for whole-number columns, converted in one step (pandas infers each
+    column of a list of tuples separately, several times slower on large reads)."""
+    rows = list(queryset.order_by().values_list(*columns.values()))
+    array = np.array(rows, dtype=np.int64).reshape(len(rows), len(columns))
+    return pd.DataFrame(array, columns=list(columns))
 
 
 def _rater_order(rater: str) -> tuple[int, str]:

@@ -2,7 +2,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -135,39 +135,26 @@ class PairView:
     pair: PairAgreement
     figure_id: str
     figure: dict[str, Any]
-    table_rows: list[tuple[str, list[tuple[str, int, str]]]]
     disagreements_url: str
 
 
-def _cell_url(request: HttpRequest, dimension: str, first: str, second: str, **cell: str) -> str:
-    query = _form_query(request) | {"dimension": [dimension], "a": [first], "b": [second]}
-    query |= {key: [value] for key, value in cell.items()}
-    params = request.GET.copy()
-    params.clear()
-    for key, values in query.items():
+def _pair_url(request: HttpRequest, dimension: str, first: str, second: str) -> str:
+    """The list of a pair's disagreements; adding ``row`` and ``col`` narrows it to a cell."""
+    params = QueryDict(mutable=True)
+    for key, values in _form_query(request).items():
         params.setlist(key, values)
+    params.update({"dimension": dimension, "a": first, "b": second})
     return f"{reverse('reliability:cell')}?{params.urlencode()}"
 
 
 def _pair_view(request: HttpRequest, slug: str, figure_id: str, pair: PairAgreement) -> PairView:
     first, second = (str(c) for c in pair.coders)
-
-    def url(row: str, column: str) -> str:
-        return _cell_url(request, slug, first, second, row=row, col=column)
-
-    confusion = pair.confusion
+    base = _pair_url(request, slug, first, second)
     return PairView(
         pair=pair,
         figure_id=figure_id,
-        figure=confusion_figure(pair, url),
-        table_rows=[
-            (
-                str(r),
-                [(str(c), int(confusion.at[r, c]), url(str(r), str(c))) for c in confusion.columns],
-            )
-            for r in confusion.index
-        ],
-        disagreements_url=_cell_url(request, slug, first, second),
+        figure=confusion_figure(pair, base),
+        disagreements_url=base,
     )
 
 

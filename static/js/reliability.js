@@ -41,8 +41,12 @@
     }).then(function () {
       element.on("plotly_click", function (event) {
         var point = event.points && event.points[0];
-        if (point && point.customdata && point.z > 0) {
-          window.location.assign(point.customdata);
+        if (point && point.z > 0) {
+          window.location.assign(
+            figure.cells_url +
+              "&row=" + encodeURIComponent(point.y) +
+              "&col=" + encodeURIComponent(point.x)
+          );
         }
       });
     });

@@ -466,3 +466,28 @@ def test_alpha_pooling_of_agreeing_units_changes_nothing() -> None:
             expected = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
             result = stats.krippendorff_alpha(units_by_coders(data), level=level)
             assert result.value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_weighted_rows_equal_repeated_rows() -> None:
+    rows = np.array([[2, 0], [1, 1], [0, 2], [1, 0]])
+    weights = np.array([40, 7, 9, 3])
+    repeated = np.repeat(rows, weights, axis=0)
+    domain = np.array([0.0, 1.0])
+    labels = ["absent", "present"]
+    weighted = stats.alpha_of_value_counts(rows, domain, labels, "nominal", weights)
+    plain = stats.alpha_of_value_counts(repeated, domain, labels, "nominal")
+    assert weighted.value == pytest.approx(plain.value)
+    assert weighted.n == plain.n == 56
+    weighted = stats.fleiss_kappa_of_value_counts(rows, 2, weights)
+    plain = stats.fleiss_kappa_of_value_counts(repeated, 2)
+    assert weighted.value == pytest.approx(plain.value)
+    assert weighted.details == pytest.approx(plain.details)
+    assert weighted.n == plain.n == 56  # the unit rated once is not complete, nor left out
+    assert weighted.note is None and plain.note is None
+
+
+def test_weights_must_fit_the_rows() -> None:
+    with pytest.raises(ValueError, match="weights"):
+        stats.alpha_of_value_counts(
+            np.array([[1, 1]]), np.array([0.0, 1.0]), ["a", "b"], "nominal", [1, 2]
+        )

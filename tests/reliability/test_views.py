@@ -104,7 +104,11 @@ def test_researcher_sees_kappa_icc_and_heatmaps(client_for, researcher, double_c
     figures = response.context["figures"]
     heatmap = next(iter(figures.values()))["data"][0]
     assert heatmap["type"] == "heatmap"
-    assert all(url.startswith(CELL) for row in heatmap["customdata"] for url in row)
+    cells_url = next(iter(figures.values()))["cells_url"]
+    assert cells_url.startswith(CELL)
+    assert "dimension=behaviour&a=ana&b=ben" in cells_url
+    sr_q = f"{cells_url}&row=SR&col=Q"
+    assert sr_q in content.replace("&amp;", "&")  # the table view links the same cell
 
 
 def test_page_defaults_to_the_busiest_scheme(client_for, researcher, double_coded) -> None:
