@@ -650,12 +650,15 @@ def icc(scores: pd.DataFrame) -> IccResult:
         )
     values = _pingouin_icc(matrix)
     intervals = _icc_intervals(values["ICC2"], squares, n, k)
+    # A form whose denominator vanishes is 0/0 or x/0: pingouin then returns whatever its
+    # rounding leaves (±inf, NaN, or a finite value that depends on the order of the data).
+    defined = _icc_denominators(squares, n, k)
     forms = {}
     for form in ICC_FORMS:
-        value = finite(values[form])
+        value = finite(values[form]) if defined[form] else None
         if value is None:
             forms[form] = Estimate.undefined(
-                f"{NO_VARIATION} between transcripts beyond the coders' own offsets", n=n
+                f"{NO_VARIATION}: the transcripts do not differ beyond the coders' offsets", n=n
             )
         else:
             forms[form] = Estimate(value=value, n=n, ci95=intervals[form])
@@ -678,20 +681,41 @@ def _format_number(value: float) -> str:
 
 def _mean_squares(matrix: np.ndarray) -> dict[str, float]:
     """Two-way ANOVA without replication: between targets, within targets, between raters
-    (judges) and residual error."""
+    (judges) and residual error. Sums of squares within rounding of zero are zero."""
     n, k = matrix.shape
     grand = matrix.mean()
     ss_total = float(((matrix - grand) ** 2).sum())
-    ss_targets = float(k * ((matrix.mean(axis=1) - grand) ** 2).sum())
-    ss_raters = float(n * ((matrix.mean(axis=0) - grand) ** 2).sum())
-    ss_error = max(ss_total - ss_targets - ss_raters, 0.0)
+    tolerance = 1e-10 * ss_total
+
+    def clean(value: float) -> float:
+        return value if value > tolerance else 0.0
+
+    ss_targets = clean(float(k * ((matrix.mean(axis=1) - grand) ** 2).sum()))
+    ss_raters = clean(float(n * ((matrix.mean(axis=0) - grand) ** 2).sum()))
     return {
         "total": ss_total,
         "between_targets": ss_targets / (n - 1),
-        "within_targets": max(ss_total - ss_targets, 0.0) / (n * (k - 1)),
+        "within_targets": clean(ss_total - ss_targets) / (n * (k - 1)),
         "raters": ss_raters / (k - 1),
-        "error": ss_error / ((n - 1) * (k - 1)),
+        "error": clean(ss_total - ss_targets - ss_raters) / ((n - 1) * (k - 1)),
     }
+
+
+def _icc_denominators(squares: Mapping[str, float], n: int, k: int) -> dict[str, bool]:
+    """Whether each form's denominator (Shrout & Fleiss; McGraw & Wong) is clear of zero,
+    judged against the data's total mean square so that rounding does not count."""
+    ms_r, ms_w = squares["between_targets"], squares["within_targets"]
+    ms_c, ms_e = squares["raters"], squares["error"]
+    denominators = {
+        "ICC1": ms_r + (k - 1) * ms_w,
+        "ICC2": ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n,
+        "ICC3": ms_r + (k - 1) * ms_e,
+        "ICC1k": ms_r,
+        "ICC2k": ms_r + (ms_c - ms_e) / n,
+        "ICC3k": ms_r,
+    }
+    scale = squares["total"] / (n * k - 1)
+    return {form: value > 1e-9 * scale for form, value in denominators.items()}
 
 
 def _pingouin_icc(matrix: np.ndarray) -> dict[str, float]:

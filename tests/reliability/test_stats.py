@@ -491,3 +491,70 @@ def test_weights_must_fit_the_rows() -> None:
         stats.alpha_of_value_counts(
             np.array([[1, 1]]), np.array([0.0, 1.0]), ["a", "b"], "nominal", [1, 2]
         )
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+labels = st.sampled_from(["Q", "SR", "CR", "no code"])
+pairs_of_coders = st.lists(st.tuples(labels, labels), min_size=2, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs_of_coders)
+def test_kappa_does_not_depend_on_which_coder_is_first(units: list[tuple[str, str]]) -> None:
+    first, second = zip(*units, strict=True)
+    forward = stats.cohen_kappa(first, second)
+    backward = stats.cohen_kappa(second, first)
+    assert forward.value == pytest.approx(backward.value, abs=1e-12) or (
+        forward.value is None and backward.value is None
+    )
+    assert forward.value is None or -1 <= forward.value <= 1
+    assert forward.value is not None or forward.note
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(labels, min_size=2, max_size=60))
+def test_kappa_of_identical_coders_is_one_unless_undefined(units: list[str]) -> None:
+    result = stats.cohen_kappa(units, units)
+    if len(set(units)) > 1:
+        assert result.value == pytest.approx(1.0)
+    else:
+        assert result.value is None and "no variation" in result.note
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=3, max_size=3),
+        min_size=2,
+        max_size=25,
+    )
+)
+def test_alpha_equals_the_library_on_the_same_data(rows: list[list[int | None]]) -> None:
+    import krippendorff
+
+    ratings = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=float)
+    result = stats.krippendorff_alpha(ratings, level="ordinal")
+    data = ratings.to_numpy().T
+    values = set(data[~np.isnan(data)].tolist())
+    pairable = (~np.isnan(data)).sum(axis=0) >= 2
+    if result.value is None:
+        assert result.note
+        return
+    assert pairable.any() and len(values) > 1
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal")
+    assert result.value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), min_size=3, max_size=3), min_size=3, max_size=12))
+def test_icc_does_not_depend_on_the_order_of_coders_or_transcripts(rows: list[list[int]]) -> None:
+    scores = pd.DataFrame(rows, columns=["a", "b", "c"])
+    shuffled = scores[["c", "a", "b"]].iloc[::-1]
+    first, second = stats.icc(scores), stats.icc(shuffled)
+    for form in stats.ICC_FORMS:
+        a, b = first.forms[form].value, second.forms[form].value
+        assert (a is None and b is None) or a == pytest.approx(b, abs=1e-9)
