@@ -76,12 +76,10 @@ def _default_scheme(codings: QuerySet[Coding]) -> str | None:
 
 
 def _form(request: HttpRequest, agency: Agency, codings: QuerySet[Coding]) -> ReliabilityForm:
-    bound = "scheme" in request.GET
+    if "scheme" in request.GET:
+        return ReliabilityForm(request.GET, agency=agency, codings=codings)
     return ReliabilityForm(
-        request.GET if bound else None,
-        agency=agency,
-        codings=codings,
-        initial={"scheme": _default_scheme(codings)},
+        agency=agency, codings=codings, initial={"scheme": _default_scheme(codings)}
     )
 
 
