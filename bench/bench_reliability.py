@@ -39,7 +39,7 @@ SECOND_CODE = 0.08  # share of coded utterances carrying a second code
 def build(transcripts: int) -> tuple[Any, Any]:
     """An agency with ``transcripts`` sessions, each coded and submitted by two coders."""
     import numpy as np
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from accounts.models import Role
@@ -156,6 +156,10 @@ def build(transcripts: int) -> tuple[Any, Any]:
                         )
                     )
         GlobalRating.objects.bulk_create(ratings, batch_size=5000)
+    # Planner statistics, as autovacuum would have gathered them on a database in use; a
+    # freshly bulk-loaded one has none and PostgreSQL plans the reads as if tables were empty.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return agency, researcher
 
 

@@ -105,9 +105,7 @@ def dimension_input(
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(rated, codes, off-speaker count) for ``agreement.utterance_agreement``: the units are
     the utterances of the dimension's speaker in the transcripts coded by two or more raters."""
-    utterances = data.utterances
-    if info.speaker != "any":
-        utterances = utterances[utterances["speaker_role"] == info.speaker]
+    utterances = data.utterances[data.utterances["speaker"] == info.speaker]
     coded = coded_matrix(data)
     transcripts = pd.Index(data.transcript_ids)
     rated = pd.DataFrame(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Agency, Team, User
 from coding.models import (
@@ -26,10 +26,11 @@ from coding.models import (
     UtteranceCode,
 )
 from coding.selectors import SchemeLayout, scheme_layout
-from transcripts.models import SpeakerRole, Transcript, Utterance
+from transcripts.models import Transcript, Utterance
 
 # Usernames never contain parentheses, so this cannot clash with a coder.
 CONSENSUS_RATER = "(consensus)"
+SPEAKERS = [choice.value for choice in DimensionSpeaker]
 
 
 @dataclass(frozen=True)
@@ -42,11 +43,9 @@ class DimensionInfo:
 
     @property
     def units_label(self) -> str:
-        return (
-            "every utterance"
-            if self.speaker == DimensionSpeaker.ANY
-            else (f"{self.speaker} utterances")
-        )
+        if self.speaker == DimensionSpeaker.ANY:
+            return "every utterance"
+        return f"{self.speaker} utterances"
 
 
 @dataclass
@@ -54,10 +53,11 @@ class ReliabilityData:
     """Everything the statistics need, as frames.
 
     ``codings``: coding, transcript, rater (one row per coding, at most one per transcript
-    and rater); ``utterances``: utterance, transcript, position, speaker_role of the units in
-    the transcripts coded by two or more raters; ``codes``: coding, utterance, code
+    and rater); ``utterances``: utterance, transcript, position and the dimension speaker
+    (practitioner, client or any) it was read for, the units of the transcripts coded by
+    two or more raters, once per speaker; ``codes``: coding, utterance, code
     (abbreviation); ``ratings``: coding, scale (slug), value. Rater, speaker and code
-    columns are categorical (categories: ``raters``, the speaker roles, the scheme's codes in
+    columns are categorical (categories: ``raters``, the dimension speakers, the scheme's codes in
     order), which keeps work on hundreds of thousands of rows to integer arithmetic.
     """
 
@@ -146,21 +146,20 @@ def reliability_data(
     per_transcript = coding_frame.groupby("transcript")["rater"].transform("size")
     coding_frame = coding_frame[per_transcript >= 2].reset_index(drop=True)
 
-    speakers = {d.speaker for d in dimensions}
-    units = Utterance.objects.filter(transcript_id__in=shared)
-    if DimensionSpeaker.ANY not in speakers:
-        units = units.filter(speaker_role__in=list(speakers))
-    roles = list(SpeakerRole.values)
-    units = units.annotate(
-        role=Case(
-            *(When(speaker_role=role, then=Value(i)) for i, role in enumerate(roles)),
-            default=Value(-1),
-        )
+    # One read per speaker the scheme's dimensions code (at most three), tagged with it.
+    frames = []
+    for speaker in sorted({d.speaker for d in dimensions}):
+        units = Utterance.objects.filter(transcript_id__in=shared)
+        if speaker != DimensionSpeaker.ANY:
+            units = units.filter(speaker_role=speaker)
+        frame = _int_frame(units, utterance="pk", transcript="transcript_id", position="position")
+        frame["speaker"] = pd.Categorical([speaker] * len(frame), categories=SPEAKERS)
+        frames.append(frame)
+    utterances = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["utterance", "transcript", "position", "speaker"])
     )
-    utterances = _int_frame(
-        units, utterance="pk", transcript="transcript_id", position="position", role="role"
-    )
-    utterances["speaker_role"] = pd.Categorical.from_codes(utterances.pop("role"), categories=roles)
     code_rows = _int_frame(
         UtteranceCode.objects.filter(coding__in=chosen),
         coding="coding_id",
@@ -203,8 +202,8 @@ def _frame(queryset: QuerySet, **columns: str) -> pd.DataFrame:
 
 
 def _int_frame(queryset: QuerySet, **columns: str) -> pd.DataFrame:
-    """``_frame`` for whole-number columns, converted in one step (pandas infers each
-    column of a list of tuples separately, several times slower on large reads)."""
+    """``_frame`` for whole-number columns, converted in one step (pandas infers a list of
+    tuples cell by cell, several times slower on large reads)."""
     rows = list(queryset.order_by().values_list(*columns.values()))
     array = np.array(rows, dtype=np.int64).reshape(len(rows), len(columns))
     return pd.DataFrame(array, columns=list(columns))

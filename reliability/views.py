@@ -241,7 +241,8 @@ def reliability_cell(request: HttpRequest) -> HttpResponse:
         chosen = both & (labels[first] == row) & (labels[second] == column)
     else:
         chosen = both & (labels[first] != labels[second])
-    units = data.utterances.set_index("utterance").loc[labels.index[chosen]]
+    units = data.utterances[data.utterances["speaker"] == info.speaker]
+    units = units.set_index("utterance").loc[labels.index[chosen]]
     ordered = units.sort_values(["transcript", "position"]).index.tolist()
     page = paginate(request, ordered)
     utterances = {

@@ -310,3 +310,53 @@ def test_other_agencies_codings_never_count(shrout_fleiss_codings, other_agency)
     report = run_json("--agency", "home", "--scheme", "miti-4.2.1")
     assert report["transcripts"] == 6
     assert "xa" not in report["coders"]
+
+
+MIXED_SCHEME = {
+    "slug": "mixed",
+    "name": "Mixed speakers",
+    "version": "1",
+    "dimensions": [
+        {
+            "slug": "talk",
+            "name": "Client talk",
+            "speaker": "client",
+            "multiple": False,
+            "codes": [
+                {"abbreviation": "CT", "name": "Change talk", "key": "c"},
+                {"abbreviation": "ST", "name": "Sustain talk", "key": "s"},
+            ],
+        },
+        {
+            "slug": "flags",
+            "name": "Flags",
+            "speaker": "any",
+            "multiple": True,
+            "codes": [{"abbreviation": "X", "name": "Crosstalk", "key": "x"}],
+        },
+    ],
+    "globals": [],
+    "summary_scores": [],
+}
+
+
+def test_each_dimension_counts_the_utterances_of_its_own_speaker(
+    agency, practitioner, coder, coder2
+) -> None:
+    from coding.services.schemes import scheme_load
+
+    scheme, _ = scheme_load(definition=MIXED_SCHEME, agency=agency)
+    transcript = factories.make_transcript(agency, practitioner, utterances=6)
+    factories.make_coding(
+        transcript, coder, scheme, codes={2: ["CT"], 4: ["ST"], 1: ["X"]}, submitted=True
+    )
+    factories.make_coding(
+        transcript, coder2, scheme, codes={2: ["CT"], 4: ["CT"], 3: ["X"]}, submitted=True
+    )
+    report = run_json("--agency", "home", "--scheme", "mixed")
+    talk, flags = report["utterance_level"]["talk"], report["utterance_level"]["flags"]
+    assert talk["units"] == 3  # the client's utterances
+    assert talk["percent_agreement"] == pytest.approx(2 / 3)
+    assert flags["units"] == 6  # everyone's
+    assert flags["percent_agreement"] == pytest.approx(4 / 6)
+    assert report["session_level"]["CT"]["transcripts"] == 1
