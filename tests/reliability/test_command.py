@@ -15,6 +15,7 @@ from accounts.models import Agency, Practitioner, Role, User
 from coding.models import CodingKind
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from tests.reliability import schemes
 
 pytestmark = pytest.mark.django_db
 
@@ -312,32 +313,7 @@ def test_other_agencies_codings_never_count(shrout_fleiss_codings, other_agency)
     assert "xa" not in report["coders"]
 
 
-MIXED_SCHEME = {
-    "slug": "mixed",
-    "name": "Mixed speakers",
-    "version": "1",
-    "dimensions": [
-        {
-            "slug": "talk",
-            "name": "Client talk",
-            "speaker": "client",
-            "multiple": False,
-            "codes": [
-                {"abbreviation": "CT", "name": "Change talk", "key": "c"},
-                {"abbreviation": "ST", "name": "Sustain talk", "key": "s"},
-            ],
-        },
-        {
-            "slug": "flags",
-            "name": "Flags",
-            "speaker": "any",
-            "multiple": True,
-            "codes": [{"abbreviation": "X", "name": "Crosstalk", "key": "x"}],
-        },
-    ],
-    "globals": [],
-    "summary_scores": [],
-}
+MIXED_SCHEME = schemes.scheme("mixed", "Mixed speakers", schemes.TALK, schemes.FLAGS)
 
 
 def test_each_dimension_counts_the_utterances_of_its_own_speaker(

@@ -17,6 +17,7 @@ from coding.models import Coding, CodingKind
 from reliability.selectors import reliability_data
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from tests.reliability import schemes
 from workflow.models import ReliabilitySet
 
 pytestmark = pytest.mark.django_db
@@ -53,25 +54,7 @@ def double_coded(agency, practitioner, coder, coder2):
     return transcripts
 
 
-TALK_SCHEME = {
-    "slug": "client-talk",
-    "name": "Client talk",
-    "version": "1",
-    "dimensions": [
-        {
-            "slug": "talk",
-            "name": "Client talk",
-            "speaker": "client",
-            "multiple": False,
-            "codes": [
-                {"abbreviation": "CT", "name": "Change talk", "key": "c"},
-                {"abbreviation": "ST", "name": "Sustain talk", "key": "s"},
-            ],
-        }
-    ],
-    "globals": [],
-    "summary_scores": [],
-}
+TALK_SCHEME = schemes.scheme("client-talk", "Client talk", schemes.TALK)
 
 
 def compute(client, **params):
