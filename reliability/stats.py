@@ -23,6 +23,9 @@ units that may carry several codes (per-code presence/absence kappa and their me
 Any number of coders: ``fleiss_kappa``, ``fleiss_kappa_counts``, ``krippendorff_alpha``.
 Session level: ``icc`` and ``icc_long`` (the six Shrout & Fleiss forms with 95% CIs) and
 ``cicchetti_band``. ``mean_estimate`` averages estimates and says which it left out.
+``value_counts``, the ``*_of_value_counts`` variants and ``count_table`` serve callers that
+already hold integer label positions (reliability/agreement.py), sparing conversions on
+large data.
 """
 
 from __future__ import annotations
@@ -106,7 +109,11 @@ def mean_estimate(estimates: Mapping[str, Estimate], what: str = "code") -> Esti
     defined = {name: e.value for name, e in estimates.items() if e.value is not None}
     n = max(e.n for e in estimates.values())
     if not defined:
-        return Estimate.undefined(f"undefined for every {what}", n=n)
+        notes = list(dict.fromkeys(e.note for e in estimates.values() if e.note))
+        if len(notes) == 1:
+            return Estimate.undefined(notes[0], n=n)
+        reasons = f": {'; '.join(notes)}" if notes else ""
+        return Estimate.undefined(f"undefined for every {what}{reasons}", n=n)
     missing = [name for name, e in estimates.items() if e.value is None]
     note = None
     if missing:
@@ -151,7 +158,8 @@ def _label_codes(
     return first_codes, second_codes, list(labels)
 
 
-def _table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+def count_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
+    """k × k counts of two coders' label positions (0 … k-1), rows the first coder."""
     return np.bincount(first * k + second, minlength=k * k).reshape(k, k)
 
 
@@ -164,7 +172,7 @@ def confusion_matrix(
     used, sorted); a label outside ``labels`` is an error, never silently dropped.
     """
     first, second, labels = _label_codes(_as_series(a, "a"), _as_series(b, "b"), labels)
-    table = _table(first, second, len(labels))
+    table = count_table(first, second, len(labels))
     return pd.DataFrame(table, index=list(labels), columns=list(labels))
 
 
@@ -172,10 +180,11 @@ def percent_agreement(a: Iterable[Any], b: Iterable[Any]) -> Estimate:
     """Share of the units both coders rated on which they gave the same label."""
     first, second = _as_series(a, "a"), _as_series(b, "b")
     first_codes, second_codes, _ = _label_codes(first, second, None)
-    return _agreement_share(first_codes, second_codes)
+    return agreement_of_codes(first_codes, second_codes)
 
 
-def _agreement_share(first: np.ndarray, second: np.ndarray) -> Estimate:
+def agreement_of_codes(first: np.ndarray, second: np.ndarray) -> Estimate:
+    """Percent agreement of two coders' label positions for the units both rated."""
     n = len(first)
     if n == 0:
         return Estimate.undefined("no unit was rated by both coders")
@@ -262,7 +271,7 @@ def cohen_kappa(
     For weighted kappa pass the full ordered ``labels`` so the weights follow the scale.
     """
     first, second, labels = _label_codes(_as_series(a, "a"), _as_series(b, "b"), labels)
-    return kappa_from_table(_table(first, second, len(labels)), labels=labels, weights=weights)
+    return kappa_from_table(count_table(first, second, len(labels)), labels=labels, weights=weights)
 
 
 @dataclass(frozen=True)
@@ -285,7 +294,7 @@ def presence_kappa(
     first = _presence_matrix([x for x, r in zip(a, rated, strict=True) if r], position)
     second = _presence_matrix([y for y, r in zip(b, rated, strict=True) if r], position)
     per_code = {
-        code: _binary_kappa(first[:, i], second[:, i], code) for i, code in enumerate(codes)
+        code: code_presence_kappa(first[:, i], second[:, i], code) for i, code in enumerate(codes)
     }
     return PresenceKappa(per_code=per_code, mean=mean_estimate(per_code))
 
@@ -300,15 +309,23 @@ def _presence_matrix(units: list[Iterable[str]], position: Mapping[str, int]) ->
     return matrix
 
 
-def _binary_kappa(first: np.ndarray, second: np.ndarray, code: str) -> Estimate:
-    """Presence/absence kappa of one code; a code neither coder used is undefined."""
-    table = _table(first.astype(np.int64), second.astype(np.int64), 2)
-    if table.sum() and table[1, :].sum() == 0 and table[:, 1].sum() == 0:
+def code_presence_kappa(first: np.ndarray, second: np.ndarray, code: str) -> Estimate:
+    """Presence/absence kappa of one code from two coders' boolean arrays; a code neither
+    coder used is undefined."""
+    return presence_table_kappa(
+        count_table(first.astype(np.int64), second.astype(np.int64), 2), code
+    )
+
+
+def presence_table_kappa(table: np.ndarray, code: str) -> Estimate:
+    """Presence/absence kappa of one code from its 2 × 2 table (absent, present), rows the
+    first coder; a code neither coder used, or both put on every unit, is undefined."""
+    n = int(table.sum())
+    if n and table[0, 0] == n:
+        return Estimate(value=None, note=f"{NO_VARIATION}: neither coder used {code}", n=n)
+    if n and table[1, 1] == n:
         return Estimate(
-            value=None,
-            note=f"{NO_VARIATION}: neither coder used {code}",
-            n=int(table.sum()),
-            details={"po": 1.0, "pe": 1.0},
+            value=None, note=f"{NO_VARIATION}: both coders put {code} on every unit", n=n
         )
     return kappa_from_table(table, labels=["absent", "present"])
 
@@ -339,21 +356,29 @@ def fleiss_kappa_counts(counts: Any) -> Estimate:
         raise ValueError(f"a Fleiss table is subjects × categories, not {table.shape}")
     if not np.isfinite(table).all() or (table < 0).any() or (table != np.round(table)).any():
         raise ValueError("a Fleiss table holds whole, non-negative counts")
-    subjects = table.shape[0]
-    if subjects == 0:
+    if table.shape[0] == 0:
         return Estimate.undefined("no unit was rated by every coder")
-    per_subject = table.sum(axis=1)
+    per_subject = row_sums(table)
     if (per_subject != per_subject[0]).any():
         raise ValueError(
             "Fleiss' kappa needs the same number of ratings for every unit "
             f"(found {sorted(set(per_subject.astype(int).tolist()))})"
         )
-    raters = int(per_subject[0])
+    return _fleiss(table, int(per_subject[0]), np.ones(table.shape[0], dtype=np.int64))
+
+
+def _fleiss(table: np.ndarray, raters: int, weights: np.ndarray) -> Estimate:
+    """Fleiss' kappa of a checked table in which every subject has ``raters`` ratings and
+    each row stands for ``weights`` identical subjects."""
+    subjects = int(weights.sum())
+    if subjects == 0:
+        return Estimate.undefined("no unit was rated by every coder")
     if raters < 2:
         return Estimate.undefined("needs ratings from at least two coders", n=subjects)
-    shares = table.sum(axis=0) / (subjects * raters)
+    shares = (table * weights[:, None]).sum(axis=0) / (subjects * raters)
     p_e = float(shares @ shares)
-    p_bar = float(((table**2).sum(axis=1) - raters).mean() / (raters * (raters - 1)))
+    agreement = (row_sums(table**2) - raters) / (raters * (raters - 1))
+    p_bar = float(agreement @ weights / subjects)
     details = {"p_bar": p_bar, "p_e": p_e}
     if math.isclose(p_e, 1.0):
         return Estimate(
@@ -362,7 +387,8 @@ def fleiss_kappa_counts(counts: Any) -> Estimate:
             n=subjects,
             details=details,
         )
-    value = finite(inter_rater.fleiss_kappa(table, method="fleiss"))
+    full = table if (weights == 1).all() else np.repeat(table, weights, axis=0)
+    value = finite(inter_rater.fleiss_kappa(full, method="fleiss"))
     return Estimate(
         value=value, note=None if value is not None else NO_VARIATION, n=subjects, details=details
     )
@@ -375,22 +401,24 @@ def fleiss_kappa(ratings: pd.DataFrame) -> Estimate:
     left out (the note says how many) rather than counted as a category of their own.
     """
     codes, labels = _frame_codes(ratings)
-    return _fleiss_from_codes(codes, len(labels))
+    return fleiss_kappa_of_value_counts(value_counts(codes.T, len(labels)), codes.shape[1])
 
 
-def _fleiss_from_codes(codes: np.ndarray, k: int) -> Estimate:
-    if codes.shape[1] < 2:
+def fleiss_kappa_of_value_counts(
+    counts: np.ndarray, raters: int, weights: np.ndarray | None = None
+) -> Estimate:
+    """``fleiss_kappa`` of a units × categories table of counts from ``raters`` coders, in
+    which a unit some coder did not rate has fewer ratings and is left out. ``weights`` says
+    how many units each row stands for (default one each)."""
+    if raters < 2:
         return Estimate.undefined("needs ratings from at least two coders")
-    complete = (codes >= 0).all(axis=1)
-    kept = codes[complete]
-    left_out = int((~complete & ((codes >= 0).sum(axis=1) >= 2)).sum())
-    units = kept.shape[0]
-    counts = np.zeros((units, max(k, 1)), dtype=np.int64)
-    if units:
-        rows = np.repeat(np.arange(units), kept.shape[1])
-        np.add.at(counts, (rows, kept.ravel()), 1)
-    result = fleiss_kappa_counts(counts)
+    weights = _unit_weights(counts, weights)
+    per_unit = row_sums(counts)
+    complete = per_unit == raters
+    left_out = int(weights[~complete & (per_unit >= 2)].sum())
+    result = _fleiss(counts[complete].astype(float), raters, weights[complete])
     if left_out and result.note is None:
+        units = int(weights[complete].sum())
         return Estimate(
             value=result.value,
             note=f"on the {units} units rated by every coder; {left_out} left out",
@@ -423,18 +451,25 @@ def krippendorff_alpha(
             raise ValueError(f"ratings outside the scale {list(domain)}")
         codes = np.where(np.isnan(numeric), -1, np.searchsorted(domain, numeric)).astype(np.int64)
         shown = list(domain)
-    return _alpha_from_codes(codes, domain, shown, level)
-
-
-def _alpha_from_codes(
-    codes: np.ndarray, domain: np.ndarray, shown: Sequence[Any], level: Level
-) -> Estimate:
     if codes.shape[1] < 2:
         return Estimate.undefined("needs ratings from at least two coders")
-    counts = _value_counts(codes, len(domain))
-    pairable = counts.sum(axis=1) >= 2
-    counts = counts[pairable]
-    n = int(pairable.sum())
+    return alpha_of_value_counts(value_counts(codes.T, len(domain)), domain, shown, level)
+
+
+def alpha_of_value_counts(
+    counts: np.ndarray,
+    domain: np.ndarray,
+    shown: Sequence[Any],
+    level: Level,
+    weights: np.ndarray | None = None,
+) -> Estimate:
+    """``krippendorff_alpha`` of a units × values table of how many coders gave each value
+    (``domain``) to each unit; ``shown`` names the values for notes; ``weights`` says how
+    many units each row stands for (default one each)."""
+    weights = _unit_weights(counts, weights)
+    pairable = row_sums(counts) >= 2
+    counts, weights = counts[pairable], weights[pairable]
+    n = int(weights.sum())
     if n == 0:
         return Estimate.undefined("no unit was rated by two coders")
     used = counts.sum(axis=0) > 0
@@ -444,7 +479,7 @@ def _alpha_from_codes(
     with np.errstate(all="ignore"):
         value = finite(
             krippendorff.alpha(
-                value_counts=_pool_agreement(counts[:, used]),
+                value_counts=_pool_agreement(counts[:, used], weights),
                 value_domain=domain[used],
                 level_of_measurement=level,
             )
@@ -452,27 +487,46 @@ def _alpha_from_codes(
     return Estimate(value=value, note=None if value is not None else NO_VARIATION, n=n)
 
 
-def _value_counts(codes: np.ndarray, k: int) -> np.ndarray:
-    units, coders = codes.shape
-    rated = codes >= 0
-    flat = (np.arange(units)[:, None] * k + codes)[rated]
+def value_counts(codes_by_coder: np.ndarray, k: int) -> np.ndarray:
+    """Units × k counts of how many coders gave each label position to each unit, from a
+    coders × units array of label positions (-1 where a coder did not rate the unit)."""
+    units = codes_by_coder.shape[1]
+    rated = codes_by_coder >= 0
+    flat = (codes_by_coder + np.arange(units) * k)[rated]
     return np.bincount(flat, minlength=units * k).reshape(units, k)
 
 
-def _pool_agreement(counts: np.ndarray) -> np.ndarray:
-    """Pool the units on which every coder agrees into one unit per value.
+def row_sums(table: np.ndarray) -> np.ndarray:
+    """Sum over the columns of a tall, narrow table, column by column: numpy reduces a
+    short second axis many times slower than it adds whole columns."""
+    total = np.zeros(table.shape[0], dtype=np.result_type(table.dtype, np.int64))
+    for column in range(table.shape[1]):
+        total += table[:, column]
+    return total
+
+
+def _unit_weights(counts: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
+    if weights is None:
+        return np.ones(counts.shape[0], dtype=np.int64)
+    weights = np.asarray(weights, dtype=np.int64)
+    if weights.shape != (counts.shape[0],) or (weights < 0).any():
+        raise ValueError("weights give a non-negative number of units for each row")
+    return weights
+
+
+def _pool_agreement(counts: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The units for the library: those on which every coder agrees pooled into one unit
+    per value, the others repeated as often as their weight says.
 
     Alpha depends on the data only through the coincidence matrix, where a unit whose m
     ratings all equal v adds m(m-1)/(m-1) = m to cell (v, v) and nothing elsewhere. One
     pooled unit holding all such ratings of v adds their sum: the same matrix, hence the
     same alpha, while the library's per-unit work shrinks with the agreement.
     """
-    agreeing = (counts > 0).sum(axis=1) == 1
-    if agreeing.sum() <= counts.shape[1]:
-        return counts
-    pooled = np.diag(counts[agreeing].sum(axis=0))
+    agreeing = row_sums(counts > 0) == 1
+    pooled = np.diag((counts[agreeing] * weights[agreeing, None]).sum(axis=0))
     pooled = pooled[pooled.sum(axis=1) > 0]
-    return np.vstack([counts[~agreeing], pooled])
+    return np.vstack([np.repeat(counts[~agreeing], weights[~agreeing], axis=0), pooled])
 
 
 # ---------------------------------------------------------------- intraclass correlation
@@ -582,9 +636,11 @@ def icc(scores: pd.DataFrame) -> IccResult:
     left_out = int((~complete).sum())
     if k < 2:
         return _icc_undefined("needs ratings from at least two coders", n, k, left_out)
-    if n < 2:
+    # Two targets at the least; pingouin's ANOVA also wants five ratings in all.
+    fewest = max(2, math.ceil(5 / k))
+    if n < fewest:
         return _icc_undefined(
-            f"needs at least two transcripts rated by every coder ({n} here)", n, k, left_out
+            f"needs at least {fewest} transcripts rated by every coder ({n} here)", n, k, left_out
         )
     squares = _mean_squares(matrix)
     if squares["total"] == 0:
@@ -594,12 +650,15 @@ def icc(scores: pd.DataFrame) -> IccResult:
         )
     values = _pingouin_icc(matrix)
     intervals = _icc_intervals(values["ICC2"], squares, n, k)
+    # A form whose denominator vanishes is 0/0 or x/0: pingouin then returns whatever its
+    # rounding leaves (±inf, NaN, or a finite value that depends on the order of the data).
+    defined = _icc_denominators(squares, n, k)
     forms = {}
     for form in ICC_FORMS:
-        value = finite(values[form])
+        value = finite(values[form]) if defined[form] else None
         if value is None:
             forms[form] = Estimate.undefined(
-                f"{NO_VARIATION} between transcripts beyond the coders' own offsets", n=n
+                f"{NO_VARIATION}: the transcripts do not differ beyond the coders' offsets", n=n
             )
         else:
             forms[form] = Estimate(value=value, n=n, ci95=intervals[form])
@@ -622,20 +681,41 @@ def _format_number(value: float) -> str:
 
 def _mean_squares(matrix: np.ndarray) -> dict[str, float]:
     """Two-way ANOVA without replication: between targets, within targets, between raters
-    (judges) and residual error."""
+    (judges) and residual error. Sums of squares within rounding of zero are zero."""
     n, k = matrix.shape
     grand = matrix.mean()
     ss_total = float(((matrix - grand) ** 2).sum())
-    ss_targets = float(k * ((matrix.mean(axis=1) - grand) ** 2).sum())
-    ss_raters = float(n * ((matrix.mean(axis=0) - grand) ** 2).sum())
-    ss_error = max(ss_total - ss_targets - ss_raters, 0.0)
+    tolerance = 1e-10 * ss_total
+
+    def clean(value: float) -> float:
+        return value if value > tolerance else 0.0
+
+    ss_targets = clean(float(k * ((matrix.mean(axis=1) - grand) ** 2).sum()))
+    ss_raters = clean(float(n * ((matrix.mean(axis=0) - grand) ** 2).sum()))
     return {
         "total": ss_total,
         "between_targets": ss_targets / (n - 1),
-        "within_targets": max(ss_total - ss_targets, 0.0) / (n * (k - 1)),
+        "within_targets": clean(ss_total - ss_targets) / (n * (k - 1)),
         "raters": ss_raters / (k - 1),
-        "error": ss_error / ((n - 1) * (k - 1)),
+        "error": clean(ss_total - ss_targets - ss_raters) / ((n - 1) * (k - 1)),
     }
+
+
+def _icc_denominators(squares: Mapping[str, float], n: int, k: int) -> dict[str, bool]:
+    """Whether each form's denominator (Shrout & Fleiss; McGraw & Wong) is clear of zero,
+    judged against the data's total mean square so that rounding does not count."""
+    ms_r, ms_w = squares["between_targets"], squares["within_targets"]
+    ms_c, ms_e = squares["raters"], squares["error"]
+    denominators = {
+        "ICC1": ms_r + (k - 1) * ms_w,
+        "ICC2": ms_r + (k - 1) * ms_e + k * (ms_c - ms_e) / n,
+        "ICC3": ms_r + (k - 1) * ms_e,
+        "ICC1k": ms_r,
+        "ICC2k": ms_r + (ms_c - ms_e) / n,
+        "ICC3k": ms_r,
+    }
+    scale = squares["total"] / (n * k - 1)
+    return {form: value > 1e-9 * scale for form, value in denominators.items()}
 
 
 def _pingouin_icc(matrix: np.ndarray) -> dict[str, float]:

@@ -204,4 +204,23 @@ def make_coded_session(
         codes=codes,
         globals_=ALL_GLOBALS if globals_ is None else globals_,
         submitted=True,
+
+
+def make_coding_with_counts(
+    transcript: Transcript,
+    coder: User,
+    counts: dict[str, int],
+    scheme: CodingScheme | None = None,
+    kind: str = CodingKind.PRIMARY,
+    globals_: dict[str, int] | None = None,
+    submitted: bool = True,
+) -> Coding:
+    """A coding whose practitioner utterances carry ``counts`` ({abbreviation: how many}),
+    one code per utterance in transcript order (see ``make_transcript``: odd positions)."""
+    positions = iter(range(1, 10**6, 2))
+    codes = {
+        next(positions): [abbreviation] for abbreviation, n in counts.items() for _ in range(n)
+    }
+    return make_coding(
+        transcript, coder, scheme, kind, codes=codes, globals_=globals_, submitted=submitted
     )

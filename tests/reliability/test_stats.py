@@ -187,8 +187,16 @@ def test_icc_with_one_coder_is_undefined() -> None:
 def test_icc_with_one_complete_transcript_is_undefined() -> None:
     result = stats.icc(pd.DataFrame({"ana": [1, 2], "ben": [3, nan]}))
     assert result.forms["ICC2"].value is None
-    assert "at least two transcripts" in result.note
+    assert result.note == "needs at least 3 transcripts rated by every coder (1 here)"
     assert result.targets == 1
+
+
+def test_icc_of_two_coders_needs_three_transcripts() -> None:
+    two = stats.icc(pd.DataFrame({"ana": [1, 2], "ben": [1, 3]}))
+    assert two.note == "needs at least 3 transcripts rated by every coder (2 here)"
+    three = stats.icc(pd.DataFrame({"ana": [1, 2, 4], "ben": [1, 3, 4]}))
+    assert three.forms["ICC2"].value is not None
+    assert stats.icc(pd.DataFrame({"a": [1, 2], "b": [1, 3], "c": [2, 2]})).note is None
 
 
 def test_icc_of_a_global_with_no_variation_is_undefined_not_nan() -> None:
@@ -344,7 +352,7 @@ def test_mean_of_nothing_defined_says_so() -> None:
     undefined = stats.Estimate.undefined("undefined (no variation)", n=4)
     result = stats.mean_estimate({"Q": undefined, "SR": undefined})
     assert result.value is None
-    assert result.note == "undefined for every code"
+    assert result.note == "undefined (no variation)"
 
 
 # ---------------------------------------------------------------- Fleiss' kappa
@@ -458,3 +466,95 @@ def test_alpha_pooling_of_agreeing_units_changes_nothing() -> None:
             expected = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
             result = stats.krippendorff_alpha(units_by_coders(data), level=level)
             assert result.value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+def test_weighted_rows_equal_repeated_rows() -> None:
+    rows = np.array([[2, 0], [1, 1], [0, 2], [1, 0]])
+    weights = np.array([40, 7, 9, 3])
+    repeated = np.repeat(rows, weights, axis=0)
+    domain = np.array([0.0, 1.0])
+    labels = ["absent", "present"]
+    weighted = stats.alpha_of_value_counts(rows, domain, labels, "nominal", weights)
+    plain = stats.alpha_of_value_counts(repeated, domain, labels, "nominal")
+    assert weighted.value == pytest.approx(plain.value)
+    assert weighted.n == plain.n == 56
+    weighted = stats.fleiss_kappa_of_value_counts(rows, 2, weights)
+    plain = stats.fleiss_kappa_of_value_counts(repeated, 2)
+    assert weighted.value == pytest.approx(plain.value)
+    assert weighted.details == pytest.approx(plain.details)
+    assert weighted.n == plain.n == 56  # the unit rated once is not complete, nor left out
+    assert weighted.note is None and plain.note is None
+
+
+def test_weights_must_fit_the_rows() -> None:
+    with pytest.raises(ValueError, match="weights"):
+        stats.alpha_of_value_counts(
+            np.array([[1, 1]]), np.array([0.0, 1.0]), ["a", "b"], "nominal", [1, 2]
+        )
+
+
+# ---------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+labels = st.sampled_from(["Q", "SR", "CR", "no code"])
+pairs_of_coders = st.lists(st.tuples(labels, labels), min_size=2, max_size=60)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs_of_coders)
+def test_kappa_does_not_depend_on_which_coder_is_first(units: list[tuple[str, str]]) -> None:
+    first, second = zip(*units, strict=True)
+    forward = stats.cohen_kappa(first, second)
+    backward = stats.cohen_kappa(second, first)
+    assert forward.value == pytest.approx(backward.value, abs=1e-12) or (
+        forward.value is None and backward.value is None
+    )
+    assert forward.value is None or -1 <= forward.value <= 1
+    assert forward.value is not None or forward.note
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(labels, min_size=2, max_size=60))
+def test_kappa_of_identical_coders_is_one_unless_undefined(units: list[str]) -> None:
+    result = stats.cohen_kappa(units, units)
+    if len(set(units)) > 1:
+        assert result.value == pytest.approx(1.0)
+    else:
+        assert result.value is None and "no variation" in result.note
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.one_of(st.none(), st.integers(1, 5)), min_size=3, max_size=3),
+        min_size=2,
+        max_size=25,
+    )
+)
+def test_alpha_equals_the_library_on_the_same_data(rows: list[list[int | None]]) -> None:
+    import krippendorff
+
+    ratings = pd.DataFrame(rows, columns=["a", "b", "c"], dtype=float)
+    result = stats.krippendorff_alpha(ratings, level="ordinal")
+    data = ratings.to_numpy().T
+    values = set(data[~np.isnan(data)].tolist())
+    pairable = (~np.isnan(data)).sum(axis=0) >= 2
+    if result.value is None:
+        assert result.note
+        return
+    assert pairable.any() and len(values) > 1
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal")
+    assert result.value == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), min_size=3, max_size=3), min_size=3, max_size=12))
+def test_icc_does_not_depend_on_the_order_of_coders_or_transcripts(rows: list[list[int]]) -> None:
+    scores = pd.DataFrame(rows, columns=["a", "b", "c"])
+    shuffled = scores[["c", "a", "b"]].iloc[::-1]
+    first, second = stats.icc(scores), stats.icc(shuffled)
+    for form in stats.ICC_FORMS:
+        a, b = first.forms[form].value, second.forms[form].value
+        assert (a is None and b is None) or a == pytest.approx(b, abs=1e-9)

@@ -1,0 +1,91 @@
+"""Formatting of reliability statistics for the page: undefined values read as a dash."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+
+from reliability.agreement import PairAgreement
+from reliability.stats import cicchetti_band
+
+register = template.Library()
+
+
+@register.filter
+def stat(value: float | None, digits: int = 2) -> str:
+    """A statistic to ``digits`` decimals, with a true minus sign; "—" when undefined."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}f}"
+    return text.replace("-", "−")
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+@register.filter
+def interval(value: tuple[float, float] | None) -> str:
+    if value is None:
+        return "—"
+    return f"[{stat(value[0])}, {stat(value[1])}]"
+
+
+@register.filter
+def band_class(band: str | None) -> str:
+    return {
+        "poor": "text-bg-danger",
+        "fair": "text-bg-warning",
+        "good": "text-bg-info",
+        "excellent": "text-bg-success",
+    }.get(band or "", "text-bg-light")
+
+
+@register.filter
+def cicchetti(value: float | None) -> str | None:
+    return cicchetti_band(value)
+
+
+@register.simple_tag
+def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
+    """A pair's confusion matrix as an accessible table whose counts link to their
+    utterances. Built here rather than in template loops: a matrix of code sets can hold
+    thousands of cells."""
+    first, second = (str(coder) for coder in pair.coders)
+    confusion = pair.confusion
+    columns = [str(column) for column in confusion.columns]
+    head = format_html_join("", '<th scope="col">{}</th>', ((column,) for column in columns))
+    rows = []
+    for row, counts in zip(confusion.index, confusion.to_numpy().tolist(), strict=True):
+        row = str(row)
+        cells = []
+        for column, count in zip(columns, counts, strict=True):
+            content = "0"
+            if count:
+                content = format_html(
+                    '<a href="{}" aria-label="{} utterance(s): {} {}, {} {}">{}</a>',
+                    f"{cells_url}&{urlencode({'row': row, 'col': column})}",
+                    count,
+                    first,
+                    row,
+                    second,
+                    column,
+                    count,
+                )
+            cells.append((" table-success" if row == column else "", content))
+        rows.append((row, format_html_join("", '<td class="text-end{}">{}</td>', cells)))
+    return format_html(
+        '<table class="table table-sm table-bordered w-auto mt-2 confusion-table">'
+        "<caption>Rows: {}; columns: {}. Each count links to its utterances.</caption>"
+        '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
+        "</thead><tbody>{}</tbody></table>",
+        first,
+        second,
+        first,
+        second,
+        head,
+        format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', rows),
+    )
