@@ -204,6 +204,7 @@ def make_coded_session(
         codes=codes,
         globals_=ALL_GLOBALS if globals_ is None else globals_,
         submitted=True,
+    )
 
 
 def make_coding_with_counts(
