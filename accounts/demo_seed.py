@@ -28,6 +28,14 @@ from transcripts.models import SourceFormat, SpeakerRole, Transcript
 from transcripts.parsers.base import Turn
 from transcripts.services import transcript_create
 from workflow.models import Assignment
+from workflow.selectors.adjudication import adjudication_for
+from workflow.services.adjudication import (
+    adjudication_decide,
+    adjudication_finish,
+    adjudication_start,
+)
+from workflow.services.calibration import calibration_finish, calibration_start
+from workflow.services.training import coding_mark_gold, training_set_save
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_SLUG = "demo"
@@ -57,9 +65,13 @@ TEAMS = {
 }
 
 # Which dialogues get which codings: ana codes most, ben double-codes a sample, one coding
-# is left in progress and a few sessions wait for a coder.
+# is left in progress and a few sessions wait for a coder. The supervisor adjudicates the
+# first double-coded session, and two of ana's sessions become gold standards that ben
+# calibrates against.
 ANA_SUBMITTED = 10
 BEN_DOUBLE = 6
+ADJUDICATED = 0
+GOLD = (6, 7)
 
 
 def demo_dialogues() -> list[dict]:
@@ -97,6 +109,61 @@ def _second_opinion(codes: list[str], rng: random.Random) -> list[str]:
     if "Q" not in result and rng.random() < 0.08:
         result.append("Q")
     return result
+
+
+def _adjudicate(transcript: Transcript, scheme: CodingScheme, supervisor: User) -> None:
+    """Resolve every disagreement the way the first coder answered, as a supervisor might."""
+    consensus = adjudication_start(transcript=transcript, scheme=scheme, actor=supervisor)
+    case = adjudication_for(transcript, scheme)
+    first = case.sources[0]
+    for item in case.undecided:
+        adjudication_decide(
+            consensus=consensus,
+            actor=supervisor,
+            utterance=item.utterance,
+            scale=item.scale,
+            source=first,
+            reason="first coder's reading matches the manual",
+        )
+    adjudication_finish(consensus=consensus, actor=supervisor)
+
+
+def _calibrate(
+    *,
+    golds: list,
+    dialogues: dict[int, dict],
+    scheme: CodingScheme,
+    coder: User,
+    supervisor: User,
+) -> None:
+    """A training set of the gold standards, and one finished calibration attempt."""
+    training_set = training_set_save(
+        agency=golds[0].transcript.agency,
+        name="MITI 4.2.1 starter set",
+        scheme=scheme,
+        golds=golds,
+        actor=supervisor,
+        description="Two gold-standard sessions for new coders.",
+    )
+    attempt = calibration_start(training_set=training_set, coder=coder)
+    codes = {
+        code.abbreviation: code
+        for code in Code.objects.filter(scheme=scheme).select_related("dimension")
+    }
+    scales = list(GlobalScale.objects.filter(scheme=scheme))
+    rng = random.Random("demo-calibration")
+    for item in attempt.items.select_related("coding__transcript", "gold"):
+        coding = item.coding
+        dialogue = dialogues[item.gold.transcript_id]
+        for utterance, turn in zip(
+            coding.transcript.utterances.in_order(), dialogue["turns"], strict=False
+        ):
+            for abbreviation in _second_opinion(turn.get("codes", []), rng):
+                utterance_code_set(coding=coding, utterance=utterance, code=codes[abbreviation])
+        for scale in scales:
+            global_rating_set(coding=coding, scale=scale, value=dialogue["globals"][scale.slug])
+        coding_submit(coding=coding, actor=coder)
+    calibration_finish(attempt=attempt, actor=coder)
 
 
 def _code_session(
@@ -175,6 +242,8 @@ def demo_seed() -> Agency | None:
     scheme = CodingScheme.objects.get(slug=settings.MI_DEFAULT_SCHEME)
     supervisor = users["supervisor"]
     dialogues = demo_dialogues()
+    golds = []
+    gold_dialogues: dict[int, dict] = {}
     for index, dialogue in enumerate(dialogues):
         turns, roles = _turns_and_roles(dialogue)
         transcript = transcript_create(
@@ -222,4 +291,17 @@ def demo_seed() -> Agency | None:
                 submit=True,
                 **common,
             )
+        if index == ADJUDICATED:
+            _adjudicate(transcript, scheme, supervisor)
+        if index in GOLD:
+            primary = transcript.codings.get(coder=users["ana"])
+            golds.append(coding_mark_gold(coding=primary, actor=supervisor))
+            gold_dialogues[transcript.pk] = dialogue
+    _calibrate(
+        golds=golds,
+        dialogues=gold_dialogues,
+        scheme=scheme,
+        coder=users["ben"],
+        supervisor=supervisor,
+    )
     return agency

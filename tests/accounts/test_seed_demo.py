@@ -6,6 +6,7 @@ from django.core.management import call_command
 from accounts.models import Agency, Membership, Practitioner, Role, Team
 from coding.models import Coding, CodingStatus, GlobalRating, UtteranceCode
 from transcripts.models import Transcript, Utterance
+from workflow.models import CalibrationAttempt, TrainingSet
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,10 @@ def test_seed_demo_fills_every_role_and_codes_sessions_twice() -> None:
         if submitted.filter(transcript=t).values("coder").distinct().count() == 2
     }
     assert len(double_coded) >= 4
+    kinds = set(Coding.objects.values_list("kind", flat=True))
+    assert {"primary", "double", "consensus", "gold", "calibration"} <= kinds
+    assert CalibrationAttempt.objects.filter(finished_at__isnull=False).exists()
+    assert TrainingSet.objects.filter(agency=agency).count() == 1
     assert "demo-password" in out.getvalue()
     assert "supervisor" in out.getvalue()
 
