@@ -38,6 +38,10 @@ class AuditFilterForm(forms.Form):
         self.schemes = {scheme.slug: scheme for scheme in schemes}
         self.teams = {str(team.pk): team for team in teams}
         self.fields["scheme"].choices = [(s.slug, s.name) for s in schemes]
+        fallback = default_scheme(list(schemes))
+        if fallback is not None:
+            # Unbound, the form shows the scheme the page actually reports on.
+            self.fields["scheme"].initial = fallback.slug
         self.fields["team"].choices = [("", "All teams")] + [(str(t.pk), t.name) for t in teams]
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if name in ("scheme", "team") else "form-control"

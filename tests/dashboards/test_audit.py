@@ -191,3 +191,11 @@ def test_xlsx_export_opens_with_the_same_rows(world, supervisor, client_for):
             assert row[column] in (None, "")
         else:
             assert row[column] == pytest.approx(float(expected["relational_mean"]))
+
+
+def test_unfiltered_page_shows_the_scheme_it_reports_on_as_chosen(world, supervisor, client_for):
+    response = client_for(supervisor).get(reverse("dashboards:audit"))
+    form = response.context["form"]
+    reported = response.context["audit"].filters.scheme
+    assert form["scheme"].value() == reported.slug
+    assert f'<option value="{reported.slug}" selected>' in response.content.decode()
