@@ -8,6 +8,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	mkdir -p var/staticfiles
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -24,6 +25,7 @@ test: install
 	$(PY) -m pytest
 
 lint: install
+	@mkdir -p var/staticfiles
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

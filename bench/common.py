@@ -30,6 +30,7 @@ def setup_django() -> None:
     if "DATABASE_URL" not in os.environ:
         directory = tempfile.mkdtemp(prefix="mi-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
+    (ROOT / "var" / "staticfiles").mkdir(parents=True, exist_ok=True)
     import django
 
     django.setup()
