@@ -26,3 +26,20 @@ def test_wrong_password_stays_on_the_sign_in_page(page, live_server):
     page.click("button[type=submit]")
     assert "/accounts/login/" in page.url
     assert page.locator(".alert-danger, .invalid-feedback, .alert").count() >= 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1200, 1280, 1400])
+def test_the_admins_navigation_fits_on_one_line_without_scrolling(
+    page, live_server, sign_in, width
+):
+    call_command("seed_demo", stdout=StringIO())
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, "admin", DEMO_PASSWORD)
+    nav = page.locator("nav[aria-label=Main]")
+    assert nav.get_by_role("link", name="Agency").is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # Expanded on one line: the brand and the account menu share a row.
+    brand = nav.locator(".navbar-brand").bounding_box()
+    account = nav.locator(".dropdown-toggle").bounding_box()
+    assert abs(brand["y"] + brand["height"] / 2 - (account["y"] + account["height"] / 2)) < 12
