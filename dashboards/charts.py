@@ -33,7 +33,7 @@ INK = "#1f3b73"
 FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
 
 
-def _layout(**extra: Any) -> dict[str, Any]:
+def base_layout(**extra: Any) -> dict[str, Any]:
     return {
         "template": "none",
         "font": FONT,
@@ -171,7 +171,7 @@ def score_over_time(
             + definition.name
             + ": %{customdata[0]} (%{customdata[1]})<extra></extra>",
         ),
-        layout=_layout(
+        layout=base_layout(
             height=260,
             margin={"l": 48, "r": 78, "t": 18, "b": 36},
             xaxis={
@@ -217,7 +217,7 @@ def score_spread(
             line={"color": INK, "width": 1.5},
             marker={"symbol": "circle-open", "color": INK, "size": 7},
         ),
-        layout=_layout(
+        layout=base_layout(
             height=170,
             margin={"l": 12, "r": 12, "t": 24, "b": 32},
             xaxis={

@@ -54,7 +54,7 @@ def test_every_chart_has_a_table_and_a_text_alternative(world, supervisor, clien
     assert html.count('role="img"') == 6
     assert html.count("Table of this chart") == 6
     assert "vendor/plotly/plotly.min.js" in html
-    assert "js/dashboard.js" in html
+    assert "js/charts.js" in html
     assert "css/dashboard.css" in html  # the print stylesheet
     assert "data-print" in html
 

@@ -1,5 +1,7 @@
 """Gold standards, training sets and calibration against them."""
 
+import datetime
+
 import pandas as pd
 import pytest
 from django.core.exceptions import ValidationError
@@ -290,8 +292,20 @@ def test_history_shows_drift_and_only_supervisors_see_everyone(
     assert points[1].change == pytest.approx(
         points[1].attempt.mean_kappa - points[0].attempt.mean_kappa
     )
-    mine = client_for(coder2).get(reverse("workflow:calibration")).context["drift"]
+    page = client_for(supervisor).get(reverse("workflow:calibration"))
+    figure = page.context["drift_figure"]
+    assert [trace["name"] for trace in figure["data"]] == ["ana", "ben"]
+    assert list(figure["data"][0]["y"]) == [p.attempt.mean_kappa for p in points]
+    symbols = ["circle" if p.attempt.passed else "x" for p in points]
+    assert list(figure["data"][0]["marker"]["symbol"]) == symbols
+    # Coders differ by dash pattern as well as colour, and the pass mark is drawn.
+    assert figure["data"][0]["line"]["dash"] != figure["data"][1]["line"]["dash"]
+    assert figure["layout"]["shapes"][0]["y0"] == agency.calibration_pass_kappa
+    assert 'data-chart="drift-figure"' in page.content.decode()
+    mine_page = client_for(coder2).get(reverse("workflow:calibration"))
+    mine = mine_page.context["drift"]
     assert list(mine) == [coder2]
+    assert [trace["name"] for trace in mine_page.context["drift_figure"]["data"]] == ["ben"]
     others = CalibrationAttempt.objects.filter(coder=coder).first()
     assert client_for(coder2).get(reverse("workflow:attempt", args=[others.pk])).status_code == 404
     assert (
@@ -344,3 +358,39 @@ def test_calibration_gold_and_training_pages_use_a_fixed_number_of_queries(
     ):
         with django_assert_max_num_queries(14):
             assert client.get(url).status_code == 200
+
+
+def test_calibration_page_without_finished_attempts_draws_no_chart(agency, coder, client_for):
+    page = client_for(coder).get(reverse("workflow:calibration"))
+    assert page.context["drift_figure"] is None
+    html = page.content.decode()
+    assert "No finished calibration yet." in html
+    assert "plotly.min.js" not in html
+
+
+def test_drift_chart_of_attempts_on_one_day_spans_a_week():
+    from types import SimpleNamespace
+
+    from workflow.charts import drift_figure
+    from workflow.selectors.calibration import DriftPoint
+
+    finished = datetime.datetime(2026, 3, 4, 10, tzinfo=datetime.UTC)
+    attempts = [
+        SimpleNamespace(
+            finished_at=finished + datetime.timedelta(hours=hours),
+            mean_kappa=kappa,
+            passed=passed,
+            training_set=SimpleNamespace(name="Starter"),
+        )
+        for hours, kappa, passed in ((0, 0.4, False), (2, None, False), (5, 0.7, True))
+    ]
+    figure = drift_figure({"ana": [DriftPoint(a, None) for a in attempts]}, 0.6)
+    low, high = (datetime.datetime.fromisoformat(t) for t in figure["layout"]["xaxis"]["range"])
+    assert high - low == datetime.timedelta(days=7)
+    assert low < finished and high > finished + datetime.timedelta(hours=5)
+    trace = figure["data"][0]
+    assert list(trace["y"]) == [0.4, None, 0.7]  # no kappa leaves a gap
+    assert list(trace["marker"]["symbol"]) == ["x", "x", "circle"]
+    # The coder's name sits at the latest point with a kappa.
+    label = next(a for a in figure["layout"]["annotations"] if a["text"] == "ana")
+    assert label["y"] == 0.7

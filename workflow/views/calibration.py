@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, can, get_object_or_404_in
 from mi_coding.commands import validation_message
+from workflow.charts import drift_figure
 from workflow.models import CalibrationAttempt
 from workflow.selectors.calibration import attempts_of, drift_by_coder, training_sets_of
 from workflow.services.calibration import calibration_finish, calibration_start
@@ -21,6 +22,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
     open_sets = {a.training_set_id: a for a in mine if not a.is_finished}
     sets = [(s, open_sets.get(s.pk)) for s in training_sets_of(agency)]
     everyone = attempts_of(agency) if supervising else mine
+    drift = drift_by_coder(everyone)
     return render(
         request,
         "workflow/calibration.html",
@@ -29,7 +31,8 @@ def calibration(request: HttpRequest) -> HttpResponse:
             "sets": sets,
             "mine": mine,
             "supervising": supervising,
-            "drift": drift_by_coder(everyone),
+            "drift": drift,
+            "drift_figure": drift_figure(drift, agency.calibration_pass_kappa) if drift else None,
         },
     )
 
