@@ -9,7 +9,12 @@ from accounts.demo_seed import DEMO_PASSWORD
 @pytest.mark.django_db(transaction=True)
 def test_demo_supervisor_signs_in_and_sees_the_home_page(page, live_server, sign_in):
     call_command("seed_demo", stdout=StringIO())
+    failed = []
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
     sign_in(page, "supervisor", DEMO_PASSWORD)
+    page.wait_for_load_state("networkidle")
+    assert failed == []  # every asset, the icon included, is served
+    assert page.locator("link[rel=icon]").count() == 1
     assert page.locator("h1").inner_text().startswith("Welcome")
     assert "Riverside Community Health" in page.content()
     nav = page.locator("nav[aria-label=Main]")
