@@ -399,6 +399,13 @@ def workspace_for(coding: Coding, agency: Agency | None) -> Workspace:
     )
 
 
+def schemes_for(agency: Agency) -> QuerySet[CodingScheme]:
+    """The schemes an agency may use: the shipped ones and its own, by name."""
+    from django.db.models import Q
+
+    return CodingScheme.objects.filter(Q(agency__isnull=True) | Q(agency=agency)).order_by("name")
+
+
 def schemes_visible_to(user: Any) -> QuerySet[CodingScheme]:
     """The shipped schemes and the own schemes of the user's agencies."""
     from django.db.models import Q

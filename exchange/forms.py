@@ -5,10 +5,11 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Agency, Practitioner
 from coding.models import CodingScheme
+from coding.selectors import schemes_for
 from exchange.importing.plan import ImportColumns, ImportOptions
 from exchange.importing.tables import Table, TableError, file_size, read_table, size_limit_message
 from mi_coding.tabular import CSV, FORMATS
@@ -51,10 +52,6 @@ class ImportUploadForm(forms.Form):
     def clean_globals_file(self) -> tuple[str, bytes, Table] | None:
         upload = self.cleaned_data.get("globals_file")
         return _read_upload(upload) if upload else None
-
-
-def schemes_for(agency: Agency) -> QuerySet[CodingScheme]:
-    return CodingScheme.objects.filter(Q(agency__isnull=True) | Q(agency=agency)).order_by("name")
 
 
 class ImportMappingForm(forms.Form):

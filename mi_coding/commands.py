@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from accounts.models import Agency, Practitioner
+from coding.models import CodingScheme
+from coding.selectors import schemes_for
 
 
 def validation_message(exc: ValidationError) -> str:
@@ -27,6 +29,14 @@ def agency_by_slug(slug: str) -> Agency:
         return Agency.objects.get(slug=slug)
     except Agency.DoesNotExist as exc:
         raise CommandError(f"no agency with slug {slug!r}") from exc
+
+
+def scheme_by_slug(agency: Agency, slug: str) -> CodingScheme:
+    """A scheme the agency may use: a shipped one or its own, never another agency's."""
+    scheme = schemes_for(agency).filter(slug=slug).first()
+    if scheme is None:
+        raise CommandError(f"no coding scheme {slug!r} for agency {agency.slug!r}")
+    return scheme
 
 
 def practitioner_by_name(agency: Agency, display_name: str) -> Practitioner:

@@ -8,7 +8,8 @@ from django.db.models import QuerySet
 
 from accounts.models import Agency, Practitioner, Team, User
 from coding.models import Coding, CodingScheme
-from reliability.selectors import coders_with_codings, schemes_for
+from coding.selectors import schemes_for
+from reliability.selectors import coders_with_codings
 from workflow.models import ReliabilitySet
 
 

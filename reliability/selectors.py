@@ -232,11 +232,6 @@ def _dimensions(layout: SchemeLayout) -> list[DimensionInfo]:
 # ---------------------------------------------------------------- choices for the page
 
 
-def schemes_for(agency: Agency) -> QuerySet[CodingScheme]:
-    """The shipped schemes and the agency's own."""
-    return CodingScheme.objects.filter(Q(agency__isnull=True) | Q(agency=agency))
-
-
 def coders_with_codings(codings: QuerySet[Coding]) -> QuerySet[User]:
     """Accounts holding at least one of the given codings (submitted, non-calibration)."""
     rated = codings.filter(status=CodingStatus.SUBMITTED).exclude(kind=CodingKind.CALIBRATION)

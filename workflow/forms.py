@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from accounts.models import Agency, User
 from coding.models import Coding, CodingKind, CodingScheme
+from coding.selectors import schemes_for
 from transcripts.models import Transcript
-from workflow.people import coders_of, schemes_for
+from workflow.people import coders_of
 from workflow.services.assignments import AssignMode
 
 

@@ -1,10 +1,9 @@
 """Who in an agency may be given coding work, and which schemes it may use."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.access import ROLE_CAPS, Cap
 from accounts.models import Agency, User
-from coding.models import CodingScheme
 
 CODING_ROLES = [role for role, caps in ROLE_CAPS.items() if Cap.CODE in caps]
 
@@ -14,8 +13,3 @@ def coders_of(agency: Agency) -> QuerySet[User]:
     return User.objects.filter(
         memberships__agency=agency, memberships__role__in=CODING_ROLES
     ).order_by("username")
-
-
-def schemes_for(agency: Agency) -> QuerySet[CodingScheme]:
-    """The shipped schemes and the agency's own."""
-    return CodingScheme.objects.filter(Q(agency__isnull=True) | Q(agency=agency)).order_by("name")

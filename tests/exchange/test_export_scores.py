@@ -133,7 +133,7 @@ def test_every_export_is_in_the_audit_log(miti_coding, tmp_path):
 def test_unknown_agency_or_scheme_is_refused(agency):
     with pytest.raises(CommandError, match="no agency with slug 'nope'"):
         run("export_scores", "--agency", "nope")
-    with pytest.raises(CommandError, match="no coding scheme with slug 'nope'"):
+    with pytest.raises(CommandError, match="no coding scheme 'nope' for agency 'home'"):
         run("export_scores", "--agency", "home", "--scheme", "nope")
 
 

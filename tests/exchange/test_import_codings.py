@@ -10,8 +10,9 @@ from django.core.management.base import CommandError
 
 from accounts.models import AuditEvent, Membership, Role, User
 from coding.models import Coding, CodingKind, CodingStatus, GlobalRating, UtteranceCode
+from coding.services.schemes import scheme_load
 from tests import factories
-from tests.exchange.conftest import run, session_rows
+from tests.exchange.conftest import TALK_SCHEME, run, session_rows
 from transcripts.models import SourceFormat, SpeakerRole, Transcript, Utterance
 
 pytestmark = pytest.mark.django_db
@@ -404,8 +405,23 @@ def test_unknown_agency_and_scheme_are_refused(agency, coded_file):
     path = coded_file(session_rows("S1", ["ana"]))
     with pytest.raises(CommandError, match="no agency with slug 'nowhere'"):
         run("import_codings", str(path), "--agency", "nowhere", "--scheme", "miti-4.2.1")
-    with pytest.raises(CommandError, match="no coding scheme with slug 'nope'"):
+    with pytest.raises(CommandError, match="no coding scheme 'nope' for agency 'home'"):
         run("import_codings", str(path), "--agency", "home", "--scheme", "nope")
+
+
+def test_another_agencys_own_scheme_is_refused(agency, other_agency, coded_file, tmp_path):
+    scheme_load(definition={**TALK_SCHEME, "slug": "their-talk"}, agency=other_agency)
+    path = coded_file(session_rows("S1", ["ana"]))
+    before = snapshot()
+    with pytest.raises(CommandError, match="no coding scheme 'their-talk' for agency 'home'"):
+        run("import_codings", str(path), "--agency", "home", "--scheme", "their-talk")
+    with pytest.raises(CommandError, match="no coding scheme 'their-talk' for agency 'home'"):
+        run("export_scores", "--agency", "home", "--scheme", "their-talk")
+    with pytest.raises(CommandError, match="no coding scheme 'their-talk' for agency 'home'"):
+        run("reliability", "--agency", "home", "--scheme", "their-talk")
+    assert snapshot() == before
+    # The agency that owns it may use it.
+    run("export_scores", "--agency", "elsewhere", "--scheme", "their-talk")
 
 
 def test_import_runs_in_a_fixed_number_of_queries(

@@ -13,10 +13,11 @@ from django.db import transaction
 from accounts.models import Agency, AuditEvent, User
 from accounts.services import audit_event_build, audit_record
 from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingScheme
+from coding.selectors import schemes_for
 from coding.services.codings import coding_create
 from transcripts.models import Transcript
 from workflow.models import Assignment, ReliabilitySet
-from workflow.people import coders_of, schemes_for
+from workflow.people import coders_of
 
 
 class AssignMode:

@@ -8,8 +8,8 @@ from django.db import IntegrityError, transaction
 from accounts.models import Agency, User
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind, CodingScheme
+from coding.selectors import schemes_for
 from workflow.models import CalibrationCoding, GoldStandard, TrainingItem, TrainingSet
-from workflow.people import schemes_for
 
 GOLD_FROM = [CodingKind.PRIMARY, CodingKind.DOUBLE, CodingKind.CONSENSUS]
 

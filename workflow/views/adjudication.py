@@ -9,11 +9,11 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, get_coding_for_user, get_transcript_for_user, require
 from coding.models import Coding, CodingKind, GlobalScale
+from coding.selectors import schemes_for
 from mi_coding.commands import validation_message
 from mi_coding.pagination import paginate
 from workflow.forms import DecisionForm
 from workflow.models import DecisionSource
-from workflow.people import schemes_for
 from workflow.selectors.adjudication import (
     Adjudication,
     Item,

@@ -1,10 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.services import audit_record
-from coding.models import Coding, CodingScheme
+from coding.models import Coding
 from exchange.management.commands._files import write_output
 from exchange.selectors import score_table
-from mi_coding.commands import agency_by_slug
+from mi_coding.commands import agency_by_slug, scheme_by_slug
 from mi_coding.tabular import CSV, FORMATS, XLSX, write_table
 
 
@@ -33,9 +33,7 @@ class Command(BaseCommand):
         target = agency_by_slug(agency)
         chosen = None
         if scheme:
-            chosen = CodingScheme.objects.filter(slug=scheme).first()
-            if chosen is None:
-                raise CommandError(f"no coding scheme with slug {scheme!r}")
+            chosen = scheme_by_slug(target, scheme)
         if format == XLSX and not output:
             raise CommandError("an XLSX export needs --output FILE.xlsx")
         table = score_table(Coding.objects.filter(transcript__agency=target), target, chosen)

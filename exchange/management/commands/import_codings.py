@@ -2,12 +2,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from coding.models import CodingScheme
 from exchange.importing.check import plan_import
 from exchange.importing.plan import ImportColumns, ImportOptions
 from exchange.importing.tables import Table, TableError, read_table
 from exchange.services import codings_import
-from mi_coding.commands import agency_by_slug, command_errors, practitioner_by_name
+from mi_coding.commands import (
+    agency_by_slug,
+    command_errors,
+    practitioner_by_name,
+    scheme_by_slug,
+)
 
 
 def _table(file: str) -> Table:
@@ -72,9 +76,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         agency = agency_by_slug(options["agency"])
-        scheme = CodingScheme.objects.filter(slug=options["scheme"]).first()
-        if scheme is None:
-            raise CommandError(f"no coding scheme with slug {options['scheme']!r}")
+        scheme = scheme_by_slug(agency, options["scheme"])
         practitioner = None
         if options["practitioner"]:
             practitioner = practitioner_by_name(agency, options["practitioner"])

@@ -3,14 +3,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.models import Coding
-from mi_coding.commands import agency_by_slug
+from mi_coding.commands import agency_by_slug, scheme_by_slug
 from mi_coding.tabular import write_csv
 from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows
-from reliability.selectors import (
-    coders_with_codings,
-    reliability_data,
-    schemes_for,
-)
+from reliability.selectors import coders_with_codings, reliability_data
 from transcripts.models import Transcript
 
 
@@ -61,9 +57,7 @@ class Command(BaseCommand):
         **options: object,
     ) -> None:
         target = agency_by_slug(agency)
-        chosen_scheme = schemes_for(target).filter(slug=scheme).first()
-        if chosen_scheme is None:
-            raise CommandError(f"no coding scheme {scheme!r} for agency {agency!r}")
+        chosen_scheme = scheme_by_slug(target, scheme)
         codings = Coding.objects.filter(transcript__agency=target)
         transcript_set = None
         if transcripts:
