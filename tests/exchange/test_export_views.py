@@ -10,6 +10,7 @@ from accounts.models import AuditEvent
 from coding.models import CodingKind
 from exchange.selectors import CODE_COLUMNS
 from tests import factories
+from tests.exchange.conftest import run
 from tests.factories import ALL_GLOBALS
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +187,24 @@ def test_a_download_takes_a_fixed_number_of_queries(
         factories.make_coding(transcript, supervisor, codes={1: ["Q"]}, submitted=True)
     with django_assert_max_num_queries(20):
         assert len(download(client, scope="agency")) == 8
+
+
+def test_export_codes_command_matches_the_supervisors_download(world, supervisor, client_for,
+                                                              tmp_path):  # fmt: skip
+    web = download(client_for(supervisor), "codes", scope="agency", include_text="on")
+    command = list(csv.DictReader(io.StringIO(run("export_codes", "--agency", "home",
+                                                  "--include-text"))))  # fmt: skip
+    assert command == web  # the other agency's and the calibration codes are in neither
+    assert "Far away" not in {row["transcript"] for row in command}
+    path = tmp_path / "codes.csv"
+    run("export_codes", "--agency", "home", "--scheme", "miti-4.2.1", "--output", str(path))
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == CODE_COLUMNS  # no text unless asked for
+    assert len(rows) == len(web)
+    events = AuditEvent.objects.filter(action="export.utterance_codes", actor=None)
+    assert [e.details for e in events.order_by("pk")] == [
+        {"via": "command", "format": "csv", "scheme": "", "include_text": True, "rows": 4},
+        {"via": "command", "format": "csv", "scheme": "miti-4.2.1", "include_text": False,
+         "rows": 4},
+    ]  # fmt: skip

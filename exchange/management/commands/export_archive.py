@@ -2,10 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.services import audit_record
 from exchange.archive.columns import ArchiveError
 from exchange.archive.dump import archive_dump
-from exchange.management.commands._files import write_output
+from exchange.management.commands._files import audit_export, write_output
 from mi_coding.commands import agency_by_slug
 
 
@@ -28,10 +27,5 @@ class Command(BaseCommand):
         except ArchiveError as exc:
             raise CommandError(str(exc)) from exc
         write_output(output, data)
-        audit_record(
-            actor=None,
-            action="export.archive",
-            agency=target,
-            details={"via": "command", "file": Path(output).name, "bytes": len(data)},
-        )
+        audit_export(target, "archive", file=Path(output).name, bytes=len(data))
         self.stdout.write(f"agency {target.slug}: archive written to {output} ({len(data)} bytes)")

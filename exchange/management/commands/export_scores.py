@@ -1,8 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.services import audit_record
 from coding.models import Coding
-from exchange.management.commands._files import write_output
+from exchange.management.commands._files import audit_export, emit
 from exchange.selectors import score_table
 from mi_coding.commands import agency_by_slug, scheme_by_slug
 from mi_coding.tabular import CSV, FORMATS, XLSX, write_table
@@ -31,25 +30,10 @@ class Command(BaseCommand):
         **options: object,
     ) -> None:
         target = agency_by_slug(agency)
-        chosen = None
-        if scheme:
-            chosen = scheme_by_slug(target, scheme)
+        chosen = scheme_by_slug(target, scheme) if scheme else None
         if format == XLSX and not output:
             raise CommandError("an XLSX export needs --output FILE.xlsx")
         table = score_table(Coding.objects.filter(transcript__agency=target), target, chosen)
         data = write_table(format, table.columns, table.rows, sheet="scores")
-        if output:
-            write_output(output, data)
-        else:
-            self.stdout.write(data.decode("utf-8"), ending="")
-        audit_record(
-            actor=None,
-            action="export.scores",
-            agency=target,
-            details={
-                "via": "command",
-                "format": format,
-                "scheme": scheme or "",
-                "rows": len(table.rows),
-            },
-        )
+        emit(self, output, data)
+        audit_export(target, "scores", format=format, scheme=scheme or "", rows=len(table.rows))
