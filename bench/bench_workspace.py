@@ -2,7 +2,7 @@
 
     python bench/bench_workspace.py [--runs N] [--no-browser]
 
-Targets (shared/targets.md): render < 300 ms with <= 15 queries; save < 25 ms median,
+Targets: render < 300 ms with <= 15 queries; save < 25 ms median,
 < 50 ms p95, <= 6 queries; usable in Chromium < 0.9 s; browser work per keystroke < 16 ms.
 Wall-clock figures move with the machine's load; the CPU-time lines (this process, so the
 server and, on SQLite, the database) are steadier.

@@ -73,7 +73,20 @@ class SessionMeasure:
         if self.undefined:
             reason = UNDEFINED_REASONS[self.kind]
             notes.append(f"{self.undefined} transcript(s) left out: {reason}")
+        if estimate is self.icc.forms["ICC2"]:
+            notes.append(self.alpha_basis)
         return "; ".join(note for note in notes if note) or None
+
+    @property
+    def alpha_basis(self) -> str | None:
+        """Krippendorff's alpha keeps the transcripts the ICC leaves out (a coder missing is a
+        gap to alpha); say so where the two rest on different transcripts."""
+        if not self.alpha:
+            return None
+        transcripts = max(e.n for e in self.alpha.values())
+        if transcripts == self.icc.targets:
+            return None
+        return f"Krippendorff's alpha rests on {transcripts} transcript(s) coded by two or more"
 
 
 @dataclass(frozen=True)
@@ -255,18 +268,28 @@ def _summary_scores(
 
 
 def _notes(estimates: dict[str, stats.Estimate]) -> list[str]:
-    """The reasons of the undefined statistics; one reason shared by all is said once."""
+    """The reasons of the undefined statistics (one reason shared by all is said once), then
+    what the defined ones rest on where that is not every unit (Fleiss' kappa, say, counts
+    only the units every coder rated)."""
     undefined = {name: e.note for name, e in estimates.items() if not e.defined and e.note}
     if len(set(undefined.values())) == 1:
-        return [next(iter(undefined.values()))]
-    return [f"{name}: {note}" for name, note in undefined.items()]
+        notes = [next(iter(undefined.values()))]
+    else:
+        notes = [f"{name}: {note}" for name, note in undefined.items()]
+    qualified: dict[str, list[str]] = {}
+    for name, estimate in estimates.items():
+        if estimate.defined and estimate.note:
+            qualified.setdefault(estimate.note, []).append(name)
+    notes += [f"{', '.join(names)}: {note}" for note, names in qualified.items()]
+    return notes
 
 
-def _code_note(result: agreement.CodeAgreement) -> str | None:
+def code_note(result: agreement.CodeAgreement) -> str | None:
     notes = _notes(
         {
             "cohen_kappa": result.cohen_kappa,
             "krippendorff_alpha": result.krippendorff_alpha,
+            "fleiss_kappa": result.fleiss_kappa,
             "prevalence": result.prevalence,
         }
     )
@@ -314,7 +337,7 @@ def _dimension_json(dimension: DimensionReport) -> dict[str, Any]:
                 "cohen_kappa": per_code.cohen_kappa.value,
                 "krippendorff_alpha": per_code.krippendorff_alpha.value,
                 "prevalence": per_code.prevalence.value,
-                "note": _code_note(per_code),
+                "note": code_note(per_code),
             }
             for code, per_code in result.per_code.items()
         },

@@ -95,6 +95,14 @@ def finite(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
+ROUNDING_NOISE = 1e-12
+
+
+def _ratio(numerator: float, denominator: float) -> float:
+    """numerator / denominator, NaN where the denominator is zero (plain floats raise)."""
+    return numerator / denominator if denominator else math.nan
+
+
 def _interval(low: Any, high: Any) -> tuple[float, float] | None:
     low, high = finite(low), finite(high)
     return None if low is None or high is None else (low, high)
@@ -656,6 +664,8 @@ def icc(scores: pd.DataFrame) -> IccResult:
     forms = {}
     for form in ICC_FORMS:
         value = finite(values[form]) if defined[form] else None
+        if value is not None and abs(value) < ROUNDING_NOISE:
+            value = 0.0  # pingouin's floating-point residue, not a real ±1e-16
         if value is None:
             forms[form] = Estimate.undefined(
                 f"{NO_VARIATION}: the transcripts do not differ beyond the coders' offsets", n=n
@@ -757,10 +767,10 @@ def _icc_intervals(
         )
 
     def single(bounds: tuple[float, float]) -> tuple[float, float] | None:
-        return _interval(*((f - 1) / (f + k - 1) for f in bounds))
+        return _interval(*(_ratio(f - 1, f + k - 1) for f in bounds))
 
     def average(bounds: tuple[float, float]) -> tuple[float, float] | None:
-        return _interval(*(1 - 1 / f for f in bounds))
+        return _interval(*(1 - _ratio(1, f) for f in bounds))
 
     intervals: dict[str, tuple[float, float] | None] = dict.fromkeys(ICC_FORMS)
     with np.errstate(all="ignore"):
@@ -774,7 +784,7 @@ def _icc_intervals(
             intervals["ICC2"] = _icc_a1_interval(icc2, ms_r, ms_c, ms_e, n, k, tail)
             if intervals["ICC2"] is not None:
                 intervals["ICC2k"] = _interval(
-                    *(k * x / (1 + (k - 1) * x) for x in intervals["ICC2"])
+                    *(_ratio(k * x, 1 + (k - 1) * x) for x in intervals["ICC2"])
                 )
     return intervals
 
@@ -785,12 +795,15 @@ def _icc_a1_interval(
     """McGraw & Wong (1996) interval for ICC(A,1), with Satterthwaite's degrees of freedom."""
     a = k * rho / (n * (1 - rho))
     b = 1 + k * rho * (n - 1) / (n * (1 - rho))
-    v = (a * ms_c + b * ms_e) ** 2 / (
-        (a * ms_c) ** 2 / (k - 1) + (b * ms_e) ** 2 / ((n - 1) * (k - 1))
+    v = _ratio(
+        (a * ms_c + b * ms_e) ** 2,
+        (a * ms_c) ** 2 / (k - 1) + (b * ms_e) ** 2 / ((n - 1) * (k - 1)),
     )
+    if not math.isfinite(v) or v <= 0:
+        return None
     f_star = scipy_stats.f.ppf(tail, n - 1, v)
     f_star_inverse = scipy_stats.f.ppf(tail, v, n - 1)
     spread = k * ms_c + (k * n - k - n) * ms_e
-    low = n * (ms_r - f_star * ms_e) / (f_star * spread + n * ms_r)
-    high = n * (f_star_inverse * ms_r - ms_e) / (spread + n * f_star_inverse * ms_r)
+    low = _ratio(n * (ms_r - f_star * ms_e), f_star * spread + n * ms_r)
+    high = _ratio(n * (f_star_inverse * ms_r - ms_e), spread + n * f_star_inverse * ms_r)
     return _interval(low, high)

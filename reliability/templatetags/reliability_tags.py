@@ -7,7 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from reliability.agreement import PairAgreement
+from reliability import reports
+from reliability.agreement import CodeAgreement, PairAgreement
 from reliability.stats import cicchetti_band
 
 register = template.Library()
@@ -32,6 +33,12 @@ def interval(value: tuple[float, float] | None) -> str:
     if value is None:
         return "—"
     return f"[{stat(value[0])}, {stat(value[1])}]"
+
+
+@register.filter
+def code_note(result: CodeAgreement) -> str:
+    """Why a code's statistics are undefined, or what they rest on; as in the downloads."""
+    return reports.code_note(result) or ""
 
 
 @register.filter

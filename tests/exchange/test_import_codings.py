@@ -1,4 +1,4 @@
-"""manage.py import_codings: long-format coded data in, exactly as interfaces.md describes."""
+"""manage.py import_codings: long-format coded data in, exactly as the README documents it."""
 
 import csv
 import io

@@ -336,3 +336,44 @@ def test_each_dimension_counts_the_utterances_of_its_own_speaker(
     assert flags["units"] == 6  # everyone's
     assert flags["percent_agreement"] == pytest.approx(4 / 6)
     assert report["session_level"]["CT"]["transcripts"] == 1
+
+
+def test_what_each_figure_rests_on_is_said_when_a_coder_missed_a_transcript(
+    agency, practitioner, four_coders
+) -> None:
+    # Three coders; the third did not code the last of four transcripts.
+    ana, ben, cy = four_coders[:3]
+    for index, counts in enumerate([(1, 2, 1), (3, 3, 4), (0, 1, 0), (2, 2, None)]):
+        transcript = factories.make_transcript(agency, practitioner, utterances=10)
+        for person, count in zip((ana, ben, cy), counts, strict=True):
+            if count is not None:
+                globals_ = {**ALL_GLOBALS, "partnership": 2 + index % 3}
+                factories.make_coding_with_counts(
+                    transcript, person, {"Q": count}, globals_=globals_
+                )
+    report = run_json("--agency", "home", "--scheme", "miti-4.2.1")
+    behaviour = report["utterance_level"]["behaviour"]
+    assert behaviour["units"] == 20
+    assert behaviour["fleiss_kappa"] is not None
+    assert "fleiss_kappa, krippendorff_alpha: mean of 1 of 10 codes" in (behaviour["note"])
+    question = behaviour["per_code"]["Q"]
+    assert "fleiss_kappa: on the 15 units rated by every coder; 5 left out" in question["note"]
+    partnership = report["session_level"]["partnership"]
+    assert partnership["transcripts"] == 3
+    assert "1 transcript(s) lacking one of the coders left out" in partnership["note"]
+    assert "Krippendorff's alpha rests on 4 transcript(s)" in partnership["note"]
+
+
+def test_counts_of_a_rare_code_give_a_report_not_an_error(
+    agency, practitioner, coder, coder2
+) -> None:
+    # Equal coder means and opposed counts: the ICC interval formulas divide by zero.
+    for first, second in [(0, 1), (0, 1), (1, 0), (1, 0)]:
+        transcript = factories.make_transcript(agency, practitioner, utterances=6)
+        factories.make_coding_with_counts(transcript, coder, {"Q": first}, globals_=ALL_GLOBALS)
+        factories.make_coding_with_counts(transcript, coder2, {"Q": second}, globals_=ALL_GLOBALS)
+    question = run_json("--agency", "home", "--scheme", "miti-4.2.1")["session_level"]["Q"]
+    assert question["transcripts"] == 4
+    assert question["icc"]["ICC1"] == pytest.approx(-1.0)
+    assert question["ci95"]["ICC2"] is None
+    assert question["band"] == "poor"

@@ -1,4 +1,4 @@
-"""reliability/stats.py against the published reference values (irr-oracles.md).
+"""reliability/stats.py against the published reference values.
 
 Reference data are public facts: Shrout & Fleiss (1979) Table 2, Krippendorff (2011), Fleiss
 (1971) and the SAS PROC FREQ kappa example.
@@ -220,6 +220,44 @@ def test_icc_with_perfect_agreement_is_one_without_a_bogus_interval() -> None:
     assert result.forms["ICC2"].value == pytest.approx(1.0)
     assert result.forms["ICC2"].ci95 is None
     assert result.band == "excellent"
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [[0, 1], [0, 1], [1, 0], [1, 0]],  # equal coder means, negative ICC
+        [[0, 2], [0, 2], [2, 1]],
+        [[0, 1, 2], [2, 1, 0]],
+        [[1, 1], [0, 2], [1, 1], [2, 0]],
+    ],
+)
+def test_icc_of_rare_codes_gives_values_or_notes_never_an_error(rows: list[list[int]]) -> None:
+    # Counts of a rare code: small integers where the interval formulas divide by zero.
+    scores = pd.DataFrame(rows, columns=[f"coder{i}" for i in range(len(rows[0]))])
+    result = stats.icc(scores)
+    for form, estimate in result.forms.items():
+        assert estimate.value is None or math.isfinite(estimate.value), form
+        assert estimate.value is not None or estimate.note, form
+        if estimate.ci95 is not None:
+            assert all(math.isfinite(bound) for bound in estimate.ci95), form
+
+
+def test_icc_of_opposed_coders_is_negative_and_its_interval_undefined() -> None:
+    # Equal coder means and no variation between transcripts: Satterthwaite's degrees of
+    # freedom for the ICC(A,1) interval are 0/0.
+    result = stats.icc(pd.DataFrame({"ana": [0, 0, 1, 1], "ben": [1, 1, 0, 0]}))
+    assert result.forms["ICC1"].value == pytest.approx(-1.0)
+    assert result.forms["ICC2"].value < 0
+    assert result.forms["ICC2"].ci95 is None
+    assert result.band == "poor"
+
+
+def test_icc_snaps_floating_point_residue_to_zero() -> None:
+    # One coder gives every transcript 5: the consistency forms are exactly 0, which
+    # pingouin's arithmetic leaves as about -1e-16.
+    result = stats.icc(pd.DataFrame({"ana": [1, 4, 3], "ben": [5, 5, 5]}))
+    for form in ("ICC2", "ICC3", "ICC2k", "ICC3k"):
+        assert result.forms[form].value == 0.0, form
 
 
 def test_icc_refuses_non_numeric_scores() -> None:
@@ -542,7 +580,10 @@ def test_alpha_equals_the_library_on_the_same_data(rows: list[list[int | None]])
     values = set(data[~np.isnan(data)].tolist())
     pairable = (~np.isnan(data)).sum(axis=0) >= 2
     if result.value is None:
+        # Undefined only where the library has nothing to give either.
         assert result.note
+        paired = data[:, pairable]
+        assert len(set(paired[~np.isnan(paired)].tolist())) <= 1
         return
     assert pairable.any() and len(values) > 1
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement="ordinal")
@@ -558,3 +599,18 @@ def test_icc_does_not_depend_on_the_order_of_coders_or_transcripts(rows: list[li
     for form in stats.ICC_FORMS:
         a, b = first.forms[form].value, second.forms[form].value
         assert (a is None and b is None) or a == pytest.approx(b, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(2, 3).flatmap(
+        lambda k: st.lists(
+            st.lists(st.integers(0, 2), min_size=k, max_size=k), min_size=3, max_size=8
+        )
+    )
+)
+def test_icc_of_small_counts_never_fails_or_leaks_nan(rows: list[list[int]]) -> None:
+    result = stats.icc(pd.DataFrame(rows, columns=[f"c{i}" for i in range(len(rows[0]))]))
+    for estimate in result.forms.values():
+        assert estimate.value is None or math.isfinite(estimate.value)
+        assert estimate.ci95 is None or all(math.isfinite(b) for b in estimate.ci95)

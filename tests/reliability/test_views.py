@@ -285,3 +285,15 @@ def test_page_query_count_does_not_grow_with_the_data(
     with django_assert_max_num_queries(25):
         response = compute(client)
     assert response.context["report"].transcripts == 4
+
+
+def test_per_code_notes_say_what_fleiss_kappa_rests_on(
+    client_for, researcher, double_coded, agency
+) -> None:
+    # A third coder coded only the first transcript: Fleiss' kappa needs every coder.
+    third = factories.make_user(agency, Role.CODER, username="cy")
+    factories.make_coding(double_coded[0], third, codes=ANA, globals_=ALL_GLOBALS, submitted=True)
+    response = compute(client_for(researcher))
+    assert response.context["report"].raters == ["ana", "ben", "cy"]
+    content = response.content.decode()
+    assert "fleiss_kappa: on the 5 units rated by every coder; 10 left out" in content
