@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts.access import get_own_coding
 from coding.forms import CodeChangeForm, CodingNotesForm, GlobalRatingForm, UtteranceNoteForm
-from coding.models import Coding, GlobalScale
+from coding.models import Coding, CodingKind, GlobalScale
 from coding.selectors import coding_results, score_definitions, score_rows
 from coding.services.codings import global_rating_set
 from coding.services.workspace import coding_notes_set, utterance_code_put, utterance_note_set
@@ -93,6 +93,8 @@ def json_endpoint(
 
 def _open_coding(request: HttpRequest, pk: int) -> Coding:
     coding = get_own_coding(request.user, pk)
+    if coding.kind == CodingKind.CONSENSUS:
+        raise Refused("A consensus coding changes only through its adjudication.", 409)
     if coding.is_submitted:
         raise Refused("This coding is submitted and locked; a supervisor can reopen it.", 409)
     return coding

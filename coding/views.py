@@ -32,12 +32,17 @@ from workflow.models import Assignment
 
 
 def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
-    """(coding, editable): the owner edits an open coding; whoever else may read it reads."""
+    """(coding, editable): the owner edits an open coding; whoever else may read it reads.
+    A consensus is never edited here: it changes only item by item in its adjudication."""
     try:
         coding = get_own_coding(request.user, pk)
     except Http404:
         return get_coding_for_user(request.user, pk), False
-    return coding, not coding.is_submitted
+    return coding, not coding.is_submitted and coding.kind != CodingKind.CONSENSUS
+
+
+def adjudication_url(coding: Coding) -> str:
+    return reverse("workflow:adjudicate", args=[coding.transcript_id, coding.scheme_id])
 
 
 def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
@@ -104,6 +109,10 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "is_owner": coding.coder_id == request.user.pk,
             "can_reopen": coding.is_submitted
             and can(request.user, transcript.agency_id, Cap.SUPERVISE),
+            "adjudication_url": adjudication_url(coding)
+            if coding.kind == CodingKind.CONSENSUS
+            and can(request.user, transcript.agency_id, Cap.SUPERVISE)
+            else "",
             "audio_url": reverse("transcripts:audio", args=[transcript.pk])
             if transcript.audio
             else "",
@@ -115,6 +124,13 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def coding_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_own_coding(request.user, pk)
+    if coding.kind == CodingKind.CONSENSUS:
+        messages.error(
+            request,
+            "Not submitted: a consensus is finished on its adjudication page, "
+            "once every disagreement is decided.",
+        )
+        return redirect(adjudication_url(coding))
     try:
         coding_submit(coding=coding, actor=request.user)
     except ValidationError as exc:

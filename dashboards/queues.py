@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import codings_visible_to, practitioners_visible_to, transcripts_visible_to
@@ -45,6 +46,15 @@ class QueueItem:
     @property
     def overdue(self) -> bool:
         return self.due_date is not None and self.due_date < timezone.localdate()
+
+    @property
+    def url(self) -> str:
+        """Where to go on with it: a consensus is built on its adjudication page."""
+        if self.coding is None:
+            return reverse("transcripts:detail", args=[self.transcript_id])
+        if self.coding.kind == CodingKind.CONSENSUS:
+            return reverse("workflow:adjudicate", args=[self.transcript_id, self.coding.scheme_id])
+        return reverse("coding:workspace", args=[self.coding.pk])
 
 
 def coder_queue(user: User, agency: Agency) -> list[QueueItem]:

@@ -1,6 +1,8 @@
 """Adjudication: agreements pre-filled, each disagreement decided, the originals untouched,
 the consensus the score of record."""
 
+import json
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -257,6 +259,8 @@ def test_the_page_decides_over_json(case, supervisor, client_for):
         {"item": "u999999", "source": "own"},
         {"item": "u1", "source": "nobody"},
         {"item": "u1", "source": "own", "codes": "Q"},
+        {"item": "u1", "source": "own", "codes": "9" * 25},
+        {"item": "u1", "source": "9" * 25},
     ],
 )
 def test_malformed_decisions_are_refused_with_a_message(case, supervisor, client_for, payload):
@@ -315,3 +319,45 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     client = client_for(supervisor)
     with django_assert_max_num_queries(16):
         assert client.get(url).status_code == 200
+
+
+def test_the_consensus_changes_only_through_its_adjudication(case, supervisor, client_for):
+    # The supervisor owns the consensus coding, but its workspace, endpoints and submit
+    # cannot be used to skip the undecided disagreements.
+    transcript, first, _ = case
+    consensus = adjudication_start(transcript=transcript, scheme=first.scheme, actor=supervisor)
+    before = _snapshot(consensus)
+    client = client_for(supervisor)
+    page = client.get(reverse("coding:workspace", args=[consensus.pk]))
+    assert page.status_code == 200
+    assert page.context["editable"] is False
+    adjudication = reverse("workflow:adjudicate", args=[transcript.pk, first.scheme_id])
+    assert adjudication in page.content.decode()
+    empathy = GlobalScale.objects.get(scheme=first.scheme, slug="empathy")
+    u3 = transcript.utterances.get(position=3)
+    q = first.scheme.dimensions.get().codes.get(abbreviation="Q")
+    for name, payload in (
+        ("global", {"scale": empathy.pk, "value": 4}),
+        ("code", {"utterance": u3.pk, "code": q.pk, "action": "set"}),
+    ):
+        response = client.post(
+            reverse(f"coding:api_{name}", args=[consensus.pk]),
+            json.dumps(payload),
+            content_type="application/json",
+        )
+        assert response.status_code == 409
+        assert "adjudication" in response.json()["error"]
+    submit = client.post(reverse("coding:submit", args=[consensus.pk]), follow=True)
+    assert submit.redirect_chain[-1][0] == adjudication
+    assert "Not submitted" in submit.content.decode()
+    assert _snapshot(consensus) == before
+    assert not AuditEvent.objects.filter(
+        action="coding.submit", object_id=str(consensus.pk)
+    ).exists()
+
+
+def test_the_home_queue_sends_an_open_consensus_to_its_adjudication(case, supervisor, client_for):
+    transcript, first, _ = case
+    adjudication_start(transcript=transcript, scheme=first.scheme, actor=supervisor)
+    home = client_for(supervisor).get(reverse("home")).content.decode()
+    assert reverse("workflow:adjudicate", args=[transcript.pk, first.scheme_id]) in home
