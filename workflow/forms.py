@@ -12,18 +12,19 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from coding.models import Coding, CodingKind, CodingScheme
 from coding.selectors import schemes_for
+from mi_coding.ids import IdsChoiceField, parse_id
 from transcripts.models import Transcript
 from workflow.people import coders_of
 from workflow.services.assignments import AssignMode
 
 
-class CoderChoiceField(forms.ModelMultipleChoiceField):
+class CoderChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: object) -> str:
         name = obj.get_full_name()
         return f"{obj.username} ({name})" if name else obj.username
 
 
-class TranscriptChoiceField(forms.ModelMultipleChoiceField):
+class TranscriptChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: object) -> str:
         return obj.label
 
@@ -146,18 +147,20 @@ class DecisionForm(forms.Form):
         source = self.cleaned_data["source"].strip()
         if source == "own":
             return None
-        if not source.isdigit():
+        number = parse_id(source)
+        if number is None:
             raise forms.ValidationError("Take a coder's answer or give your own.")
-        return int(source)
+        return number
 
     def clean_codes(self) -> list[int]:
-        raw = [part.strip() for part in self.cleaned_data.get("codes", "").split(",")]
-        if any(part and not part.isdigit() for part in raw):
+        raw = [part for part in self.cleaned_data.get("codes", "").split(",") if part.strip()]
+        codes = [parse_id(part) for part in raw]
+        if None in codes:
             raise forms.ValidationError("Unknown code.")
-        return [int(part) for part in raw if part]
+        return codes
 
 
-class GoldChoiceField(forms.ModelMultipleChoiceField):
+class GoldChoiceField(IdsChoiceField):
     def label_from_instance(self, obj: object) -> str:
         return f"{obj.transcript.label} · {obj.coder.username} · {obj.scheme.name}"
 

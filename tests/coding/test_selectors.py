@@ -60,6 +60,11 @@ def test_score_of_record_prefers_consensus_then_gold_then_primary(
         transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
     )
     assert codings_of_record(Coding.objects.all()) == [primary]
+    gold = factories.make_coding(
+        transcript, supervisor, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert codings_of_record(Coding.objects.all()) == [gold]
+    assert codings_of_record(Coding.objects.exclude(pk=gold.pk)) == [primary]
     consensus = factories.make_coding(
         transcript, supervisor, kind=CodingKind.CONSENSUS, globals_=ALL_GLOBALS, submitted=True
     )

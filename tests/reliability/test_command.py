@@ -295,6 +295,12 @@ def test_bad_arguments_fail_with_one_line(double_coded, args, message) -> None:
     assert "\n" not in str(excinfo.value)
 
 
+@pytest.mark.parametrize("forged", ["9" * 25, "0", "abc"])
+def test_transcript_ids_no_row_could_have_are_a_usage_error(double_coded, forged) -> None:
+    with pytest.raises(CommandError, match=f"'{forged}' is not an id"):
+        run("--agency", "home", "--scheme", "miti-4.2.1", "--transcript", forged)
+
+
 def test_another_agencys_transcript_is_refused(double_coded, other_agency) -> None:
     theirs = factories.make_transcript(other_agency, factories.make_practitioner(other_agency))
     with pytest.raises(CommandError, match=str(theirs.pk)):

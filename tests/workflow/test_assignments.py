@@ -134,6 +134,24 @@ def test_forged_post_with_another_agencys_transcript_changes_nothing(
     assert not Assignment.objects.exists()
 
 
+@pytest.mark.parametrize("forged", ["9" * 25, "-1", "1e3", "٣"])
+def test_forged_post_with_ids_no_row_could_have_changes_nothing(
+    transcripts, coder, supervisor, client_for, forged
+):
+    client = client_for(supervisor)
+    data = {
+        "transcripts": [transcripts[0].pk, forged],
+        "coders": [coder.pk],
+        "mode": AssignMode.SHARE,
+        "scheme": factories.miti().pk,
+        "confirm": "1",
+    }
+    response = client.post(reverse("workflow:assign"), data)
+    assert response.status_code == 200
+    assert f"“{forged}” is not a valid value." in response.content.decode()
+    assert not Assignment.objects.exists()
+
+
 def test_forged_post_with_a_coder_of_another_agency_changes_nothing(
     transcripts, other_agency, supervisor, client_for
 ):

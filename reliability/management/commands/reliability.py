@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.models import Coding
 from mi_coding.commands import agency_by_slug, scheme_by_slug
+from mi_coding.ids import id_argument
 from mi_coding.tabular import write_csv
 from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows
 from reliability.selectors import coders_with_codings, reliability_data
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--transcript",
             action="append",
-            type=int,
+            type=id_argument,
             default=[],
             dest="transcripts",
             metavar="ID",
