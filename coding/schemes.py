@@ -233,3 +233,30 @@ def read_definition(path: Path) -> dict:
 
 def shipped_definitions() -> list[dict]:
     return [read_definition(path) for path in sorted(SHIPPED_DIR.glob("*.json"))]
+
+
+def definition_union(present: dict, extra: dict) -> dict:
+    """``present`` with every dimension, code, global and summary score of ``extra`` that it
+    lacks appended (codes matched by abbreviation, the rest by slug). Nothing in ``present``
+    is removed or rewritten, so loading the union never touches existing codings."""
+    union = json.loads(json.dumps(present))
+    dimensions = {d["slug"]: d for d in union["dimensions"]}
+    known = {c["abbreviation"] for d in union["dimensions"] for c in d["codes"]}
+    keys = {c["key"] for d in union["dimensions"] for c in d["codes"] if c.get("key")}
+    for dimension in extra.get("dimensions", []):
+        target = dimensions.get(dimension["slug"])
+        if target is None:
+            target = {**dimension, "codes": []}
+            union["dimensions"].append(target)
+            dimensions[target["slug"]] = target
+        for code in dimension.get("codes", []):
+            if code["abbreviation"] not in known:
+                # A key already taken stays with the code that has it; the new one goes keyless.
+                key = code.get("key") or ""
+                target["codes"].append({**code, "key": "" if key in keys else key})
+                known.add(code["abbreviation"])
+                keys.add(key)
+    for part in ("globals", "summary_scores"):
+        slugs = {item["slug"] for item in union[part]}
+        union[part] += [dict(item) for item in extra.get(part, []) if item["slug"] not in slugs]
+    return union

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from accounts.models import Agency, User
 from accounts.services import audit_record
+from coding.definitions import scheme_definitions
 from coding.models import (
     Code,
     Coding,
@@ -12,7 +13,12 @@ from coding.models import (
     SummaryScore,
     ThresholdOverride,
 )
-from coding.schemes import SchemeError, shipped_definitions, validate_definition
+from coding.schemes import (
+    SchemeError,
+    definition_union,
+    shipped_definitions,
+    validate_definition,
+)
 
 
 def _refuse_destructive_change(scheme: CodingScheme, definition: dict) -> None:
@@ -171,8 +177,21 @@ def scheme_load(*, definition: dict, agency: Agency | None = None) -> tuple[Codi
 
 
 def scheme_install_shipped() -> list[CodingScheme]:
-    """Load the schemes that ship with the project (run after every migrate)."""
-    return [scheme_load(definition=definition)[0] for definition in shipped_definitions()]
+    """Create the shipped schemes a database lacks (run after every migrate), and add to the
+    others what a newer shipped file has that they lack. A scheme that exists is never cut
+    back or rewritten: codes added with ``load_scheme`` and the codings that use them stay."""
+    installed = []
+    for definition in shipped_definitions():
+        scheme = CodingScheme.objects.filter(slug=definition["slug"]).first()
+        if scheme is None:
+            scheme, _ = scheme_load(definition=definition)
+        elif scheme.agency_id is None:
+            present = scheme_definitions([scheme])[scheme.pk]
+            union = definition_union(present, definition)
+            if union != present:
+                scheme_load(definition=union)
+        installed.append(scheme)
+    return installed
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from accounts.models import Agency, User
+from coding.definitions import scheme_definitions
 from coding.models import CodingScheme
 from exchange.archive.columns import (
     AGENCY,
@@ -21,7 +22,6 @@ from exchange.archive.columns import (
     stored,
 )
 from exchange.archive.registry import ENTRIES, FORMAT, NATURAL_KEYS, VERSION, Entry
-from exchange.archive.schemes import scheme_definitions
 
 AGENCY_FIELDS = ("slug", "name", "coders_see_others_after_submission", "calibration_pass_kappa")
 USER_FIELDS = (

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
 from accounts.models import Agency, User
+from coding.definitions import scheme_definitions
 from coding.models import CodingScheme
+from coding.schemes import SchemeError, definition_union, validate_definition
 from coding.services.schemes import scheme_load
 from exchange.archive.columns import (
     AGENCY,
@@ -38,6 +40,7 @@ class Restored:
     users_created: int = 0
     users_reused: int = 0
     schemes_created: list[str] = field(default_factory=list)
+    schemes_extended: list[str] = field(default_factory=list)  # shared schemes given codes
     rows: dict[str, int] = field(default_factory=dict)
 
 
@@ -139,15 +142,22 @@ class _Restorer:
                 raise self.fail(f"this database already has a coding scheme {slug!r}")
             if present is not None and present.agency_id is not None:
                 raise self.fail(f"coding scheme {slug!r} belongs to an agency of this database")
-            if present is None:
-                try:
-                    scheme_load(
-                        definition=item.get("definition"),
-                        agency=self.agency if owner == "agency" else None,
-                    )
-                except ValidationError as exc:
-                    raise self.fail(f"scheme {slug!r}: {'; '.join(exc.messages)}") from exc
-                result.schemes_created.append(slug)
+            definition = item.get("definition")
+            try:
+                if present is not None:
+                    # A shared scheme: add the codes the archive's agency added to it, if any.
+                    current = scheme_definitions([present])[present.pk]
+                    definition = definition_union(current, validate_definition(definition))
+                    if definition == current:
+                        continue
+                scheme_load(
+                    definition=definition, agency=self.agency if owner == "agency" else None
+                )
+            except SchemeError as exc:
+                raise self.fail(f"scheme {slug!r}: {exc}") from exc
+            except ValidationError as exc:
+                raise self.fail(f"scheme {slug!r}: {'; '.join(exc.messages)}") from exc
+            (result.schemes_extended if present else result.schemes_created).append(slug)
         slugs = [item.get("slug") for item in self.archive["schemes"]]
         for model, key in NATURAL_KEYS.items():
             rows = model.objects.filter(**{f"{key.fields[0]}__in": slugs}).values_list(

@@ -176,3 +176,50 @@ def test_load_scheme_command_reports_bad_json_with_its_line(tmp_path):
 def test_shipped_miti_file_is_valid():
     definition = validate_definition(json.loads(SHIPPED.read_text()))
     assert definition["slug"] == "miti-4.2.1"
+
+
+def _shipped_miti() -> dict:
+    from coding.schemes import shipped_definitions
+
+    return next(d for d in shipped_definitions() if d["slug"] == "miti-4.2.1")
+
+
+@pytest.mark.django_db
+def test_migrate_keeps_the_codes_load_scheme_added_to_a_shipped_scheme(agency, coder):
+    extended = _shipped_miti()
+    extended["dimensions"][0]["codes"].append({"abbreviation": "X1", "name": "Self-disclosure"})
+    scheme, created = scheme_load(definition=extended)
+    assert not created
+    coding = factories.make_coding(factories.make_transcript(agency), coder, codes={1: ["X1"]})
+    call_command("migrate", verbosity=0)
+    assert scheme.codes.filter(abbreviation="X1").exists()
+    assert coding.utterance_codes.get().code.abbreviation == "X1"
+    assert scheme.codes.count() == 11
+
+
+@pytest.mark.django_db
+def test_migrate_adds_what_a_newer_shipped_file_has_and_rewrites_nothing():
+    scheme = CodingScheme.objects.get(slug="miti-4.2.1")
+    scheme.codes.get(abbreviation="Confront").delete()  # as if shipped before Confront existed
+    question = scheme.codes.get(abbreviation="Q")
+    question.description = "Our own wording."
+    question.save()
+    call_command("migrate", verbosity=0)
+    assert scheme.codes.filter(abbreviation="Confront").exists()
+    assert scheme.codes.get(abbreviation="Q").description == "Our own wording."
+
+
+def test_definition_union_appends_only_what_is_missing():
+    from coding.schemes import definition_union
+
+    present = _shipped_miti()
+    extra = json.loads(json.dumps(present))
+    extra["dimensions"][0]["codes"][0]["name"] = "Renamed elsewhere"
+    extra["dimensions"][0]["codes"].append({"abbreviation": "X1", "name": "New", "key": "q"})
+    extra["globals"] = []
+    union = definition_union(present, extra)
+    codes = union["dimensions"][0]["codes"]
+    assert codes[:-1] == present["dimensions"][0]["codes"]
+    assert codes[-1] == {"abbreviation": "X1", "name": "New", "key": ""}  # q is Question's
+    assert union["globals"] == present["globals"]
+    assert definition_union(present, present) == present

@@ -19,7 +19,7 @@ from django.db import connection
 
 from accounts.models import Agency, AuditEvent, Membership, User
 from accounts.services import audit_record, membership_remove
-from coding.models import Coding, CodingKind, SummaryScore, UtteranceNote
+from coding.models import Code, Coding, CodingKind, CodingScheme, SummaryScore, UtteranceNote
 from coding.services.schemes import scheme_load, threshold_set
 from exchange.archive.columns import columns
 from exchange.archive.registry import ENTRIES, ENTRY_BY_LABEL, NOT_ARCHIVED
@@ -323,3 +323,43 @@ def test_import_names_an_invalid_value(rich, tmp_path):
     path.write_text(json.dumps(archive), encoding="utf-8")
     with pytest.raises(CommandError, match="home.json: the archive holds an invalid value"):
         run("import_archive", str(path))
+
+
+def _copy_with_code_added(path: Path, tmp_path: Path, ghost: bool = False) -> Path:
+    """The archive of ``home`` as agency ``copy``, whose shared MITI 4.2.1 has a code (added
+    there with load_scheme) that this database's lacks, and a name this database's keeps."""
+    archive = archive_of(path)
+    archive["agency"]["slug"] = "copy"
+    for scheme in archive["schemes"]:
+        if scheme["owner"] == "agency":
+            scheme["slug"] = scheme["definition"]["slug"] = "copy-talk"
+        if scheme["slug"] == "miti-4.2.1":
+            codes = scheme["definition"]["dimensions"][0]["codes"]
+            codes.append({"abbreviation": "X1", "name": "Self-disclosure", "key": "d"})
+            codes[0]["name"] = "Not taken"
+    archive = json.loads(json.dumps(archive).replace('["home-talk"', '["copy-talk"'))
+    if ghost:
+        events = next(t for t in archive["models"] if t["model"] == "accounts.auditevent")
+        events["rows"][-1][0] = "ghost"
+    copy = tmp_path / "copy.json"
+    copy.write_text(json.dumps(archive), encoding="utf-8")
+    return copy
+
+
+def test_import_gives_a_shared_scheme_the_codes_the_archive_adds(rich, tmp_path):
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    scheme = CodingScheme.objects.get(slug="miti-4.2.1")
+    before = list(scheme.codes.order_by("pk").values_list("abbreviation", "name", "key"))
+    output = run("import_archive", str(_copy_with_code_added(path, tmp_path)))
+    assert "coding scheme miti-4.2.1: given the codes the archive adds to it" in output
+    after = list(scheme.codes.order_by("pk").values_list("abbreviation", "name", "key"))
+    assert after == [*before, ("X1", "Self-disclosure", "d")]
+
+
+def test_a_failing_restore_adds_no_code_to_a_shared_scheme(rich, tmp_path):
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    with pytest.raises(CommandError, match="user 'ghost'"):
+        run("import_archive", str(_copy_with_code_added(path, tmp_path, ghost=True)))
+    assert not Code.objects.filter(abbreviation="X1").exists()

@@ -42,3 +42,5 @@ class Command(BaseCommand):
             f"agency {restored.agency.slug}: restored ({restored.users_created} users created, "
             f"{restored.users_reused} reused, {rows} rows)"
         )
+        for slug in restored.schemes_extended:
+            self.stdout.write(f"coding scheme {slug}: given the codes the archive adds to it")

@@ -1,4 +1,4 @@
-"""Coding schemes back to the JSON definition ``scheme_load`` reads, for archives."""
+"""Coding schemes back to the JSON definition ``scheme_load`` reads (archives, upgrades)."""
 
 from __future__ import annotations
 
