@@ -386,21 +386,46 @@ class _Planner:
                 )
 
     def _existing_codings(self, transcripts: list[Transcript]) -> dict[int, list[tuple]]:
+        """{transcript id: [(pk, coder, kind)]} of its personal codings with the scheme; a
+        consensus is listed under the coder name None."""
         found: dict[int, list[tuple]] = defaultdict(list)
         rows = Coding.objects.filter(
-            transcript__in=transcripts, scheme=self.options.scheme, kind__in=PERSONAL_KINDS
+            transcript__in=transcripts,
+            scheme=self.options.scheme,
+            kind__in=[*PERSONAL_KINDS, CodingKind.CONSENSUS],
         ).values_list("transcript_id", "pk", "coder__username", "kind")
         for transcript_id, pk, username, kind in rows:
-            found[transcript_id].append((pk, username, kind))
+            personal = kind != CodingKind.CONSENSUS
+            found[transcript_id].append((pk, username if personal else None, kind))
         return found
 
+    def _replaceable(
+        self, planned: PlannedTranscript, coding: PlannedCoding, kinds: dict[str | None, str]
+    ) -> bool:
+        """Whether the coder's existing coding may be replaced; says why not if it may not."""
+        why = None
+        if kinds.get(coding.coder) == CodingKind.GOLD:
+            why = "is a gold standard (coders train against it); unmark it first"
+        elif CodingKind.CONSENSUS in kinds.values():
+            why = "was reconciled into a consensus coding, which would lose its source"
+        if why:
+            self.plan.add(
+                f"transcript {planned.title!r}: the coding by {coding.coder} with "
+                f"{self.options.scheme.slug} {why}; it cannot be replaced",
+                coding.row,
+            )
+        return why is None
+
     def _assign_kinds(self, planned: PlannedTranscript, existing: list[tuple]) -> None:
-        by_coder = {username: (pk, kind) for pk, username, kind in existing}
+        by_coder = {username: (pk, kind) for pk, username, kind in existing if username}
+        kinds = {username: kind for _pk, username, kind in existing}
+        existing = [(pk, username, kind) for pk, username, kind in existing if username]
         importing = {coding.coder for coding in planned.codings}
         for coding in planned.codings:
             if coding.coder in by_coder:
                 if self.options.replace:
-                    coding.replaces = by_coder[coding.coder][0]
+                    if self._replaceable(planned, coding, kinds):
+                        coding.replaces = by_coder[coding.coder][0]
                 else:
                     self.plan.add(
                         f"transcript {planned.title!r} already has a coding by {coding.coder} "

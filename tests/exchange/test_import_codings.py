@@ -253,6 +253,29 @@ def test_importing_an_existing_coding_fails_unless_replace(
     ] == [first.pk]
 
 
+@pytest.mark.parametrize("used_as", ["gold", "consensus source"])
+def test_replace_refuses_a_coding_others_depend_on(
+    agency, practitioner, talk_scheme, coded_file, supervisor, used_as
+):
+    path = coded_file(session_rows("S1", ["ana", "ben"], {"ana": {1: "Q"}, "ben": {1: "SR"}}))
+    run(*import_args(path, "--practitioner", "Dana Reyes"))
+    ana = Coding.objects.get(coder__username="ana")
+    if used_as == "gold":
+        Coding.objects.filter(pk=ana.pk).update(kind=CodingKind.GOLD)
+        why = "is a gold standard"
+    else:
+        factories.make_coding(
+            ana.transcript, supervisor, talk_scheme, CodingKind.CONSENSUS, submitted=True
+        )
+        why = "was reconciled into a consensus coding"
+    before = snapshot()
+    replacement = coded_file(session_rows("S1", ["ana"], {"ana": {1: "SR"}}), name="r.csv")
+    with pytest.raises(CommandError, match=f"r.csv: row 2: .*coding by ana .*{why}"):
+        run(*import_args(replacement, "--replace"))
+    assert snapshot() == before
+    assert Coding.objects.filter(pk=ana.pk).exists()
+
+
 def test_new_transcripts_need_a_practitioner(agency, talk_scheme, coded_file):
     with pytest.raises(CommandError, match="1 transcript is not in the agency yet \\('S1'\\)"):
         run(*import_args(coded_file(session_rows("S1", ["ana"]))))
