@@ -108,6 +108,7 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": editable,
             "is_owner": coding.coder_id == request.user.pk,
             "can_reopen": coding.is_submitted
+            and coding.kind != CodingKind.GOLD
             and can(request.user, transcript.agency_id, Cap.SUPERVISE),
             "adjudication_url": adjudication_url(coding)
             if coding.kind == CodingKind.CONSENSUS

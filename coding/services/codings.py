@@ -160,6 +160,11 @@ def coding_submit(*, coding: Coding, actor: User) -> Coding:
 def coding_reopen(*, coding: Coding, actor: User, reason: str = "") -> Coding:
     if coding.status != CodingStatus.SUBMITTED:
         raise ValidationError("only a submitted coding can be reopened")
+    if coding.kind == CodingKind.GOLD:
+        raise ValidationError(
+            "a gold standard cannot be reopened, since coders train and calibrate against it; "
+            "unmark it on the gold standards page first"
+        )
     with transaction.atomic():
         coding.status = CodingStatus.IN_PROGRESS
         coding.submitted_at = None

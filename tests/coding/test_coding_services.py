@@ -91,3 +91,16 @@ def test_reopen_is_audited(coding, coder, supervisor):
     event = AuditEvent.objects.get(action="coding.reopen")
     assert event.actor == supervisor
     assert event.details == {"reason": "missed a reflection"}
+
+
+def test_a_gold_standard_cannot_be_reopened(agency, practitioner, coder, supervisor):
+    from coding.models import CodingKind
+
+    transcript = factories.make_transcript(agency, practitioner)
+    gold = factories.make_coding(
+        transcript, coder, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
+    )
+    with pytest.raises(ValidationError, match="gold standard cannot be reopened"):
+        coding_reopen(coding=gold, actor=supervisor, reason="change the answers")
+    gold.refresh_from_db()
+    assert gold.status == CodingStatus.SUBMITTED
