@@ -229,6 +229,14 @@ def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
     )
 
 
+def record_of_session(codings: QuerySet[Coding], coding: Coding) -> SessionRecord | None:
+    """The score of record, among ``codings``, of the session ``coding`` belongs to."""
+    records = session_records(
+        codings.filter(transcript_id=coding.transcript_id, scheme_id=coding.scheme_id)
+    )
+    return records[0] if records else None
+
+
 def codings_of_record(codings: QuerySet[Coding]) -> list[Coding]:
     """The codings of ``session_records``, as model instances with their transcript,
     practitioner, scheme and coder. Two queries."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     Cap,
     can,
+    codings_visible_to,
     get_coding_for_user,
     get_own_coding,
     get_transcript_for_user,
@@ -23,6 +24,7 @@ from coding.selectors import (
     Workspace,
     code_badge,
     feedback_for,
+    record_of_session,
     schemes_visible_to,
     workspace_for,
 )
@@ -200,4 +202,7 @@ def coding_start(request: HttpRequest, transcript_pk: int) -> HttpResponse:
 def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_coding_for_user(request.user, pk)
     feedback = feedback_for(coding, coding.transcript.agency)
-    return render(request, "coding/feedback.html", {"coding": coding, "feedback": feedback})
+    record = record_of_session(codings_visible_to(request.user), coding)
+    return render(
+        request, "coding/feedback.html", {"coding": coding, "feedback": feedback, "record": record}
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 from accounts.access import practitioners_visible_to
 from accounts.models import Agency, Practitioner, User
-from coding.selectors import ScoreDefinition
+from coding.selectors import RECORD_PRIORITY, ScoreDefinition
 from dashboards import stats
 from dashboards.records import PRACTITIONER_KEY, session_frame
 from dashboards.selectors.common import Filters, scale_ranges, session_results, thresholds_of
@@ -21,6 +21,7 @@ from dashboards.selectors.common import Filters, scale_ranges, session_results, 
 class PractitionerRow:
     practitioner: Practitioner
     sessions: int = 0
+    record_kinds: Counter[str] = field(default_factory=Counter)
     first_date: datetime.date | None = None
     latest_date: datetime.date | None = None
     scores: dict[str, stats.ScoreSummary] = field(default_factory=dict)
@@ -43,6 +44,7 @@ class Audit:
     rows: list[PractitionerRow]
     sessions: int
     spreads: list[ScoreSpread]
+    record_kinds: list[tuple[str, int]]  # how many sessions each kind of coding scores
     scale_ranges: dict[str, tuple[int, int]]
 
 
@@ -63,6 +65,9 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
         thresholds_of(definitions),
     )
     counts: Counter[int] = Counter(practitioner_ids)
+    kinds: dict[int, Counter[str]] = {}
+    for result in results:
+        kinds.setdefault(result.coding.practitioner_id, Counter())[result.coding.kind] += 1
     dates: dict[int, list[datetime.date]] = {}
     for result in results:
         if result.coding.session_date is not None:
@@ -71,6 +76,7 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
         PractitionerRow(
             practitioner=p,
             sessions=counts[p.pk],
+            record_kinds=kinds.get(p.pk, Counter()),
             first_date=min(dates[p.pk]) if p.pk in dates else None,
             latest_date=max(dates[p.pk]) if p.pk in dates else None,
             scores={
@@ -103,6 +109,9 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
         rows=rows,
         sessions=len(results),
         spreads=spreads,
+        record_kinds=[
+            (kind, n) for kind in RECORD_PRIORITY if (n := sum(k[kind] for k in kinds.values()))
+        ],
         scale_ranges=scale_ranges(filters.scheme),
     )
 
@@ -155,6 +164,7 @@ def audit_table(audit: Audit) -> tuple[list[str], list[dict[str, Any]]]:
         "active",
         "scheme",
         "sessions",
+        *(f"sessions_{kind}" for kind in RECORD_PRIORITY),
         "first_session",
         "latest_session",
     ]
@@ -172,6 +182,7 @@ def audit_table(audit: Audit) -> tuple[list[str], list[dict[str, Any]]]:
             "active": row.practitioner.active,
             "scheme": audit.filters.scheme.slug,
             "sessions": row.sessions,
+            **{f"sessions_{kind}": row.record_kinds[kind] for kind in RECORD_PRIORITY},
             "first_session": row.first_date,
             "latest_session": row.latest_date,
         }

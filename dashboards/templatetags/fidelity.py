@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from coding import scores
+from coding.models import CodingKind
 from coding.selectors import ScoreDefinition
 from dashboards.selectors import PractitionerRow
 from dashboards.stats import TREND_ARROWS, ScoreSummary
@@ -29,6 +30,12 @@ def get(mapping: Mapping | None, key: object) -> Any:
 def _number(value: object) -> float | None:
     # A missing summary resolves to "" in templates; show it as undefined.
     return float(value) if isinstance(value, int | float) else None
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    """A coding kind as prose: "consensus", "gold standard", "primary"."""
+    return CodingKind(kind).label.lower()
 
 
 @register.filter

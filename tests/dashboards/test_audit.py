@@ -10,6 +10,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from coding.models import CodingKind
+from coding.selectors import RECORD_PRIORITY
 from dashboards import selectors
 from dashboards.selectors import Filters
 from tests import factories
@@ -199,3 +201,47 @@ def test_unfiltered_page_shows_the_scheme_it_reports_on_as_chosen(world, supervi
     reported = response.context["audit"].filters.scheme
     assert form["scheme"].value() == reported.slug
     assert f'<option value="{reported.slug}" selected>' in response.content.decode()
+
+
+def test_reports_say_which_coding_each_session_is_scored_from(world, supervisor, client_for):
+    # One of Dana's sessions gets a consensus: it then counts by that, not by its primary.
+    client = client_for(supervisor)
+    audit = selectors.agency_audit(supervisor, world.agency, Filters(scheme=factories.miti()))
+    before = dict(audit.record_kinds)
+    primary = next(
+        c
+        for c in world.codings
+        if c.transcript.practitioner == world.dana and c.kind == CodingKind.PRIMARY
+    )
+    consensus = factories.make_coding(
+        primary.transcript,
+        supervisor,
+        kind=CodingKind.CONSENSUS,
+        globals_=factories.ALL_GLOBALS,
+        submitted=True,
+    )
+    page = client.get(reverse("dashboards:audit")).content.decode()
+    assert "Scores: each session counts once, by its score of record" in page
+    consensus_n, primary_n = before.get("consensus", 0) + 1, before["primary"] - 1
+    assert f"Here {consensus_n} consensus, {primary_n} primary" in page
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(reverse("dashboards:audit_export", args=["csv"])).content.decode()
+            )
+        )
+    )
+    dana = next(r for r in rows if r["practitioner"] == "Dana Reyes")
+    assert int(dana["sessions_consensus"]) >= 1
+    assert sum(int(dana[f"sessions_{k}"]) for k in RECORD_PRIORITY) == int(dana["sessions"])
+    assert dana["sessions_gold"] == "0"
+
+    feedback = reverse("coding:feedback", args=[primary.pk])
+    shown = client.get(feedback).content.decode()
+    assert "No: the session's score of record is" in shown
+    assert reverse("coding:feedback", args=[consensus.pk]) in shown
+    shown = client.get(reverse("coding:feedback", args=[consensus.pk])).content.decode()
+    assert "Yes: this coding is the session's score of record" in shown
+    assert "(consensus coding)" in shown
+    dashboard = reverse("dashboards:practitioner", args=[world.dana.pk])
+    assert "each session counts once" in client.get(dashboard).content.decode()
