@@ -10,7 +10,12 @@ username_validator = RegexValidator(
 
 
 class MemberAddForm(forms.Form):
-    username = forms.CharField(max_length=150, validators=[username_validator])
+    username = forms.CharField(
+        max_length=150,
+        validators=[username_validator],
+        help_text="A new account is created with the details below; an existing account "
+        "(a member of another agency, say) joins as it is, with the details left empty.",
+    )
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)

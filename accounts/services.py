@@ -95,6 +95,41 @@ def user_create_or_update(
     return user
 
 
+def member_add(
+    *,
+    username: str,
+    agency: Agency,
+    role: str,
+    email: str = "",
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    actor: User | None = None,
+) -> User:
+    """An agency admin adds a member from the web: a new account with the details given, or
+    an existing one (perhaps of other agencies) as it is. An agency admin never sets another
+    account's password or e-mail, which would hand them that account and its other agencies."""
+    existing = User.objects.filter(username=username).first()
+    if existing is None:
+        return user_create_or_update(
+            username=username,
+            agency=agency,
+            role=role,
+            email=email,
+            password=password,
+            first_name=first_name,
+            last_name=last_name,
+            actor=actor,
+        )
+    if password or email or first_name or last_name:
+        raise ValidationError(
+            f"an account named {username!r} already exists; it joins the agency as it is, so "
+            "leave the name, e-mail and password empty (only its owner changes them)"
+        )
+    membership_set(user=existing, agency=agency, role=role, actor=actor)
+    return existing
+
+
 def membership_set(
     *, user: User, agency: Agency, role: str, actor: User | None = None
 ) -> Membership:

@@ -23,13 +23,13 @@ from accounts.forms import (
 from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team
 from accounts.services import (
     agency_settings_update,
+    member_add,
     membership_remove,
     membership_set,
     practitioner_save,
     team_create,
     team_delete,
     team_rename,
-    user_create_or_update,
 )
 from mi_coding.commands import validation_message
 from mi_coding.pagination import paginate
@@ -80,7 +80,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = user_create_or_update(
+            user = member_add(
                 username=data["username"],
                 agency=agency,
                 role=data["role"],

@@ -30,6 +30,39 @@ def test_adding_an_existing_member_again_is_refused(agency, admin_user, coder, c
     assert Membership.objects.get(user=coder).role == Role.CODER
 
 
+@pytest.mark.parametrize(
+    "details",
+    [
+        {"password": "a-very-long-phrase-9"},
+        {"email": "someone@example.org"},
+        {"first_name": "Not", "last_name": "Theirs"},
+    ],
+)
+def test_an_account_of_another_agency_joins_as_it_is_never_taken_over(
+    agency, admin_user, outsider, client_for, details
+):
+    # Setting another agency's admin's password or e-mail would hand over that agency.
+    outsider.set_password("their-own-phrase-42")
+    outsider.save()
+    before = User.objects.values().get(pk=outsider.pk)
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("accounts:members"), {"username": outsider.username, "role": "coder", **details}
+    )
+    assert response.status_code == 200
+    assert "already exists; it joins the agency as it is" in response.content.decode()
+    assert User.objects.values().get(pk=outsider.pk) == before
+    assert not Membership.objects.filter(user=outsider, agency=agency).exists()
+
+    response = client.post(
+        reverse("accounts:members"), {"username": outsider.username, "role": "coder"}
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(user=outsider, agency=agency).role == Role.CODER
+    assert User.objects.values().get(pk=outsider.pk) == before
+    assert Membership.objects.get(user=outsider, agency__slug="elsewhere").role == Role.ADMIN
+
+
 def test_admin_changes_a_role(agency, admin_user, coder, client_for):
     membership = Membership.objects.get(user=coder)
     client_for(admin_user).post(
