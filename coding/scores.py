@@ -30,10 +30,11 @@ def summary_score(
     counts: Mapping[str, int],
     globals_: Mapping[str, int | float | None],
 ) -> float | None:
-    """One summary score; None where it is undefined (a zero denominator, a missing global)."""
+    """One summary score; None where it is undefined (a zero denominator, a missing global).
+    A sum of counts is a whole number and stays an int (exports show 3, not 3.0)."""
     kind = definition["type"]
     if kind == "sum":
-        return float(_sum_counts(counts, definition["of"]))
+        return _sum_counts(counts, definition["of"])
     if kind == "ratio":
         denominator = _sum_counts(counts, definition["denominator"])
         if denominator == 0:

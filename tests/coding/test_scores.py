@@ -40,6 +40,7 @@ def test_miti_421_summary_scores_by_hand():
     assert result["pct_cr"] == pytest.approx(62.5)  # 10 / 16
     assert result["r_q"] == pytest.approx(2.0)  # 16 / 8
     assert result["mia"] == 6
+    assert isinstance(result["mia"], int)  # counts stay whole: "6" in exports, not "6.0"
     assert result["mina"] == 3  # Persuade with Permission is not counted
 
 

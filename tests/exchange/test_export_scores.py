@@ -63,6 +63,7 @@ def test_one_row_per_coding_with_counts_globals_and_scores(miti_coding):
     assert float(row["r_q"]) == 2.0
     assert float(row["pct_cr"]) == 50.0
     assert float(row["relational"]) == 4.5
+    assert (row["mia"], row["mina"]) == ("1", "0")  # sums of counts are whole numbers
 
 
 def test_an_undefined_score_is_an_empty_cell(agency, practitioner, coder):
