@@ -97,8 +97,10 @@ def test_coding_by_keyboard_survives_a_reload_then_globals_and_submit(
     assert GlobalRating.objects.filter(coding=coding, value=4).count() == 4
     page.locator("#ws-submit").click()
     page.locator("#ws-confirm-submit").click()
-    page.wait_for_url(re.compile(rf"/codings/{coding.pk}/$"))
-    assert "Coding submitted" in page.content()
+    # The form posts and redirects back to this same URL: wait for the new page's message,
+    # not for the URL, which matches before the navigation has happened.
+    page.get_by_text("Coding submitted").wait_for()
+    assert re.search(rf"/codings/{coding.pk}/$", page.url)
     coding.refresh_from_db()
     assert coding.status == CodingStatus.SUBMITTED
     assert page.locator("#ws-status").inner_text() == "Read-only"
