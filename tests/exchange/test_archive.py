@@ -215,10 +215,11 @@ def test_import_refuses_files_that_are_not_archives(db, tmp_path, content, messa
 
 
 def _postgres_admin_url() -> str:
+    """The server the suite runs on, else MI_TEST_POSTGRES_URL's, else the local one."""
     url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        return url.rsplit("/", 1)[0] + "/postgres"
-    return "postgresql://postgres@127.0.0.1:5432/postgres"
+    if not url.startswith(("postgres://", "postgresql://")):
+        url = os.environ.get("MI_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/x")
+    return url.rsplit("/", 1)[0] + "/postgres"
 
 
 @pytest.fixture
