@@ -19,7 +19,6 @@ from accounts.models import Agency, Role, User
 from accounts.services import agency_create, practitioner_save, team_create, user_create_or_update
 from coding.models import Code, CodingKind, CodingScheme, GlobalScale
 from coding.services.codings import (
-    coding_create,
     coding_submit,
     global_rating_set,
     utterance_code_set,
@@ -34,6 +33,7 @@ from workflow.services.adjudication import (
     adjudication_finish,
     adjudication_start,
 )
+from workflow.services.assignments import assignment_plan, assignment_start, assignments_create
 from workflow.services.calibration import calibration_finish, calibration_start
 from workflow.services.training import coding_mark_gold, training_set_save
 
@@ -166,6 +166,22 @@ def _calibrate(
     calibration_finish(attempt=attempt, actor=coder)
 
 
+def _assign(
+    transcript: Transcript,
+    coder: User,
+    scheme: CodingScheme,
+    supervisor: User,
+    due_date: datetime.date | None = None,
+) -> list[Assignment]:
+    """Assign as a supervisor does from the web, audit log included."""
+    plan = assignment_plan(
+        agency=transcript.agency, transcripts=[transcript], coders=[coder], scheme=scheme
+    )
+    return assignments_create(
+        agency=transcript.agency, plan=plan, scheme=scheme, actor=supervisor, due_date=due_date
+    )
+
+
 def _code_session(
     *,
     transcript: Transcript,
@@ -177,16 +193,10 @@ def _code_session(
     rng: random.Random | None,
     submit: bool,
 ) -> None:
-    coding = coding_create(transcript=transcript, scheme=scheme, coder=coder, kind=kind)
-    Assignment.objects.create(
-        agency=transcript.agency,
-        transcript=transcript,
-        coder=coder,
-        scheme=scheme,
-        kind=kind,
-        coding=coding,
-        assigned_by=assigned_by,
-    )
+    (assignment,) = _assign(transcript, coder, scheme, assigned_by)
+    coding = assignment_start(assignment=assignment, actor=coder)
+    if coding.kind != kind:
+        raise RuntimeError(f"demo coding of {transcript.label} is {coding.kind}, not {kind}")
     codes = {
         code.abbreviation: code
         for code in Code.objects.filter(scheme=scheme).select_related("dimension")
@@ -274,12 +284,11 @@ def demo_seed() -> Agency | None:
                 coder=users["ana"], kind=CodingKind.PRIMARY, rng=None, submit=False, **common
             )
         else:
-            Assignment.objects.create(
-                agency=agency,
-                transcript=transcript,
-                coder=users["ben"],
-                scheme=scheme,
-                assigned_by=supervisor,
+            _assign(
+                transcript,
+                users["ben"],
+                scheme,
+                supervisor,
                 due_date=datetime.date.fromisoformat(dialogue["session_date"])
                 + datetime.timedelta(days=14),
             )

@@ -3,10 +3,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.models import Agency, Membership, Practitioner, Role, Team
+from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, Team
 from coding.models import Coding, CodingStatus, GlobalRating, UtteranceCode
 from transcripts.models import Transcript, Utterance
-from workflow.models import CalibrationAttempt, TrainingSet
+from workflow.models import Assignment, CalibrationAttempt, TrainingSet
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,10 @@ def test_seed_demo_fills_every_role_and_codes_sessions_twice() -> None:
     assert {"primary", "double", "consensus", "gold", "calibration"} <= kinds
     assert CalibrationAttempt.objects.filter(finished_at__isnull=False).exists()
     assert TrainingSet.objects.filter(agency=agency).count() == 1
+    # Everything went through the services, so the audit log tells the demo's story.
+    assigned = AuditEvent.objects.filter(agency=agency, action="assignment.create").count()
+    assert assigned == Assignment.objects.filter(agency=agency).count() > 0
+    assert AuditEvent.objects.filter(agency=agency, action="coding.submit").exists()
     assert "demo-password" in out.getvalue()
     assert "supervisor" in out.getvalue()
 
