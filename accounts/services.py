@@ -1,6 +1,8 @@
 from typing import Any
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import models, transaction
 
 from accounts.access import forget_roles
@@ -43,7 +45,42 @@ def audit_record(
     return event
 
 
+def _value_checked(value: str, what: str, rule: str, validator: Any, max_length: int | None) -> str:
+    """``value`` if ``validator`` accepts it and it fits; else an error naming it and ``rule``."""
+    try:
+        validator(value)
+    except ValidationError as exc:
+        raise ValidationError(f"{what} {value!r} {rule}") from exc
+    if max_length is not None and len(value) > max_length:
+        raise ValidationError(f"{what} {value[:40]!r}… is longer than {max_length} characters")
+    return value
+
+
+def _agency_slug_checked(slug: str) -> str:
+    if not slug:
+        raise ValidationError("an agency needs a slug")
+    return _value_checked(
+        slug,
+        "agency slug",
+        "may hold only letters, digits, hyphens and underscores",
+        validate_slug,
+        Agency._meta.get_field("slug").max_length,
+    )
+
+
+def _agency_name_checked(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationError("an agency needs a name")
+    max_length = Agency._meta.get_field("name").max_length
+    if len(name) > max_length:
+        raise ValidationError(f"agency name {name[:40]!r}… is longer than {max_length} characters")
+    return name
+
+
 def agency_create(*, slug: str, name: str, actor: User | None = None) -> Agency:
+    slug = _agency_slug_checked(slug)
+    name = _agency_name_checked(name)
     if Agency.objects.filter(slug=slug).exists():
         raise ValidationError(f"an agency with slug {slug!r} already exists")
     with transaction.atomic():
@@ -70,6 +107,14 @@ def user_create_or_update(
     """
     if role not in Role.values:
         raise ValidationError(f"unknown role {role!r}; choose one of {', '.join(Role.values)}")
+    _username_check(username)
+    if password:
+        existing = User.objects.filter(username=username).first()
+        _password_check(
+            password,
+            existing
+            or User(username=username, email=email, first_name=first_name, last_name=last_name),
+        )
     with transaction.atomic():
         user, created = User.objects.get_or_create(
             username=username,
@@ -93,6 +138,24 @@ def user_create_or_update(
                 user.save()
         membership_set(user=user, agency=agency, role=role, actor=actor)
     return user
+
+
+def _username_check(username: str) -> None:
+    _value_checked(
+        username,
+        "username",
+        "is not valid; use letters, digits and @ . + - _ only",
+        User.username_validator,
+        User._meta.get_field("username").max_length,
+    )
+
+
+def _password_check(password: str, user: User) -> None:
+    """Django's password validators, which the web forms apply too, for every way in."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError(f"password refused: {' '.join(exc.messages)}") from exc
 
 
 def member_add(
@@ -265,6 +328,7 @@ def agency_settings_update(
         "coders_see_others_after_submission": agency.coders_see_others_after_submission,
         "calibration_pass_kappa": agency.calibration_pass_kappa,
     }
+    name = _agency_name_checked(name)
     with transaction.atomic():
         agency.name = name
         agency.coders_see_others_after_submission = coders_see_others_after_submission

@@ -1,9 +1,11 @@
 """Agency admins manage members, teams and practitioners from the web."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Membership, Practitioner, Role, Team, User
+from accounts.services import agency_settings_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,18 @@ def test_supervisor_reads_the_audit_log_of_their_agency_only(
     body = client_for(supervisor).get(reverse("accounts:audit")).content.decode()
     assert "test.home" in body
     assert "test.elsewhere" not in body
+
+
+def test_agency_settings_update_refuses_a_blank_name(agency, admin_user):
+    with pytest.raises(ValidationError, match="an agency needs a name"):
+        agency_settings_update(
+            agency=agency,
+            name="  ",
+            coders_see_others_after_submission=True,
+            calibration_pass_kappa=0.7,
+            actor=admin_user,
+        )
+    agency.refresh_from_db()
+    assert agency.name.strip()
+    assert not agency.coders_see_others_after_submission
+    assert not AuditEvent.objects.filter(action="agency.settings").exists()

@@ -1,8 +1,12 @@
+import re
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import Agency, Membership, Practitioner, Role, Team, User
+from accounts.services import agency_create
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +107,62 @@ def test_create_practitioner_refuses_a_duplicate_name() -> None:
     with pytest.raises(CommandError, match="already exists"):
         run("create_practitioner", "Dana Reyes", "--agency", "north")
     assert Practitioner.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "message"),
+    [
+        ("", "North Clinic", "an agency needs a slug"),
+        ("north/east", "North Clinic", "agency slug 'north/east' may hold only letters"),
+        ("north east", "North Clinic", "agency slug 'north east' may hold only letters"),
+        ("north", "", "an agency needs a name"),
+        ("north", "   ", "an agency needs a name"),
+    ],
+)
+def test_create_agency_refuses_a_bad_slug_or_name_with_one_line(
+    slug: str, name: str, message: str
+) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)) as excinfo:
+        run("create_agency", slug, "--name", name)
+    assert "\n" not in str(excinfo.value)
+    assert not Agency.objects.exists()
+
+
+def test_agency_create_refuses_a_bad_slug_for_every_caller() -> None:
+    with pytest.raises(ValidationError, match="agency slug 'a b'"):
+        agency_create(slug="a b", name="Clinic")
+    assert not Agency.objects.exists()
+
+
+def test_create_user_refuses_an_invalid_username_with_one_line() -> None:
+    run("create_agency", "north", "--name", "North Clinic")
+    with pytest.raises(CommandError, match=re.escape("username 'bad user!' is not valid")) as exc:
+        run("create_user", "bad user!", "--agency", "north", "--role", "coder")
+    assert "\n" not in str(exc.value)
+    assert not User.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_create_user_refuses_a_weak_password_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run("create_agency", "north", "--name", "North Clinic")
+    monkeypatch.setenv("MI_PASSWORD", "1")
+    with pytest.raises(CommandError, match="^password refused: .*too short") as excinfo:
+        run("create_user", "carl", "--agency", "north", "--role", "coder")
+    assert "\n" not in str(excinfo.value)
+    assert not User.objects.filter(username="carl").exists()
+
+
+def test_create_user_keeps_an_existing_password_when_the_new_one_is_weak(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    run("create_agency", "north", "--name", "North Clinic")
+    monkeypatch.setenv("MI_PASSWORD", "a-long-secret-phrase")
+    run("create_user", "carl", "--agency", "north", "--role", "coder")
+    monkeypatch.setenv("MI_PASSWORD", "carl")
+    with pytest.raises(CommandError, match="password refused"):
+        run("create_user", "carl", "--agency", "north", "--role", "admin")
+    user = User.objects.get(username="carl")
+    assert user.check_password("a-long-secret-phrase")
+    assert Membership.objects.get(user=user).role == Role.CODER
