@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import re
 from collections.abc import Iterator
 
 from django.core.files import File
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    StreamingHttpResponse,
+)
+
+logger = logging.getLogger(__name__)
 
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 _CHUNK = 64 * 1024
@@ -26,8 +35,18 @@ def _read_range(file: File, start: int, length: int) -> Iterator[bytes]:
 
 
 def ranged_file_response(request: HttpRequest, file: File, filename: str = "") -> HttpResponse:
-    """Serve a stored file, honouring a single byte range so audio players can seek."""
-    size = file.size
+    """Serve a stored file, honouring a single byte range so audio players can seek.
+
+    A file the database names but storage has lost answers 404 with a plain message.
+    """
+    try:
+        size = file.size
+    except OSError as exc:
+        logger.warning("stored file %s cannot be read: %s", file.name, exc)
+        return HttpResponseNotFound(
+            "This file is missing from storage; upload it again.",
+            content_type="text/plain; charset=utf-8",
+        )
     content_type = mimetypes.guess_type(filename or file.name)[0] or "application/octet-stream"
     header = request.headers.get("Range", "")
     match = _RANGE.match(header.strip()) if header else None

@@ -138,23 +138,29 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Upload limits (bytes). Transcripts are text; audio may be large.
-MI_TRANSCRIPT_MAX_BYTES = env_int("MI_TRANSCRIPT_MAX_BYTES", 5 * 1024 * 1024)
-MI_AUDIO_MAX_BYTES = env_int("MI_AUDIO_MAX_BYTES", 200 * 1024 * 1024)
-MI_ZIP_MAX_EXPANDED_BYTES = env_int("MI_ZIP_MAX_EXPANDED_BYTES", 50 * 1024 * 1024)
-MI_IMPORT_MAX_BYTES = env_int("MI_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+MI_TRANSCRIPT_MAX_BYTES = env_int("MI_TRANSCRIPT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+MI_AUDIO_MAX_BYTES = env_int("MI_AUDIO_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
+MI_ZIP_MAX_EXPANDED_BYTES = env_int("MI_ZIP_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1)
+MI_IMPORT_MAX_BYTES = env_int("MI_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
+# One upload waits in the session until confirmed, so its total size and file count are capped.
+MI_UPLOAD_MAX_TOTAL_BYTES = env_int("MI_UPLOAD_MAX_TOTAL_BYTES", 50 * 1024 * 1024, minimum=1)
+MI_UPLOAD_MAX_FILES = env_int("MI_UPLOAD_MAX_FILES", 100, minimum=1)
+# Django's own guard answers a bare 400 before any form runs (the CSRF check reads the body
+# first), so it sits well above the upload form's limit, which refuses with a clear message.
+DATA_UPLOAD_MAX_NUMBER_FILES = max(2 * MI_UPLOAD_MAX_FILES, 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 MI_DEFAULT_SCHEME = "miti-4.2.1"
-MI_PAGE_SIZE = env_int("MI_PAGE_SIZE", 25)
+MI_PAGE_SIZE = env_int("MI_PAGE_SIZE", 25, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -166,7 +172,7 @@ if env_bool("MI_BEHIND_PROXY", False):
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

@@ -59,6 +59,13 @@ class SessionDetailsForm(forms.Form):
         )
 
 
+def too_many_files_message(count: int) -> str:
+    return (
+        f"This upload holds {count} transcript files; upload at most "
+        f"{settings.MI_UPLOAD_MAX_FILES} at once (a zip counts each file in it)."
+    )
+
+
 class UploadForm(SessionDetailsForm):
     """Files to parse and the session's details; cleaning parses every file."""
 
@@ -75,9 +82,18 @@ class UploadForm(SessionDetailsForm):
         self.fields["files"].widget.attrs["accept"] = ",".join(f".{e}" for e in EXTENSIONS)
 
     def clean_files(self) -> list[Source]:
+        files = self.cleaned_data["files"]
+        if len(files) > settings.MI_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(too_many_files_message(len(files)))
+        total_limit = settings.MI_UPLOAD_MAX_TOTAL_BYTES
+        if sum(upload.size for upload in files) > total_limit:
+            raise forms.ValidationError(
+                f"These files come to more than the {megabytes(total_limit)} one upload may "
+                "hold; upload them in smaller batches."
+            )
         limit = settings.MI_TRANSCRIPT_MAX_BYTES
         uploads = []
-        for upload in self.cleaned_data["files"]:
+        for upload in files:
             if upload.size > limit:
                 raise forms.ValidationError(
                     f"{upload.name}: the file is larger than the {megabytes(limit)} allowed"
@@ -88,12 +104,20 @@ class UploadForm(SessionDetailsForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         errors = []
+        sources = []
         for upload in cleaned.get("files") or []:
             try:
-                for source in read_sources(upload.name, upload.data):
-                    parse_source(source)
+                sources.extend(read_sources(upload.name, upload.data))
             except ParseError as exc:
                 errors.append(str(exc))
+        if len(sources) > settings.MI_UPLOAD_MAX_FILES:
+            errors.insert(0, too_many_files_message(len(sources)))
+        else:
+            for source in sources:
+                try:
+                    parse_source(source)
+                except ParseError as exc:
+                    errors.append(str(exc))
         if errors:
             self.add_error("files", errors)
         return cleaned

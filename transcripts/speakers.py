@@ -43,6 +43,13 @@ def _is_practitioner_name(label: str, practitioner_name: str) -> bool:
     return bool(name) and bool(words) and (words == name or words == name[:1])
 
 
+def labels_in_both(practitioner_labels: Iterable[str], client_labels: Iterable[str]) -> list[str]:
+    """The practitioner labels also given as client labels (ignoring case), in given order."""
+    clients = {label.casefold() for label in client_labels}
+    both = [label for label in practitioner_labels if label.casefold() in clients]
+    return list(dict.fromkeys(both))
+
+
 def guess_roles(
     turns: list[Turn],
     *,
@@ -53,8 +60,13 @@ def guess_roles(
     """One guess per speaker label, in order of first appearance.
 
     Labels given in ``practitioner_labels``/``client_labels`` (case-insensitive) take that
-    role, and then that role is settled: no other label is guessed into it.
+    role, and then that role is settled: no other label is guessed into it. A label given in
+    both is a ValueError, never silently one of them.
     """
+    practitioner_labels, client_labels = list(practitioner_labels), list(client_labels)
+    both = labels_in_both(practitioner_labels, client_labels)
+    if both:
+        raise ValueError(f"speaker {both[0]!r} cannot be both the practitioner and the client")
     stats: dict[str, _Stats] = {}
     for volley in merge_volleys(turns):
         entry = stats.setdefault(volley.speaker, _Stats())

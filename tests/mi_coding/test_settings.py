@@ -28,6 +28,18 @@ def test_env_helpers_fail_loudly_on_malformed_values(monkeypatch, name, reader):
         reader(name, 1) if reader is env_int else reader(name)
 
 
+@pytest.mark.parametrize("raw", ["0", "-5"])
+def test_env_int_refuses_a_value_below_its_minimum_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("X_INT", raw)
+    with pytest.raises(ImproperlyConfigured, match=f"X_INT must be at least 1, not '{raw}'"):
+        env_int("X_INT", 25, minimum=1)
+
+
+def test_env_int_accepts_its_minimum(monkeypatch):
+    monkeypatch.setenv("X_INT", "0")
+    assert env_int("X_INT", 25, minimum=0) == 0
+
+
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
     full_env = {k: v for k, v in os.environ.items() if k not in dropped}
@@ -72,3 +84,18 @@ def test_malformed_database_url_stops_start_up():
     result = _manage("check", env={"DATABASE_URL": "nonsense://"})
     assert result.returncode != 0
     assert "DATABASE_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("MI_PAGE_SIZE", "0"),
+        ("MI_TRANSCRIPT_MAX_BYTES", "-1"),
+        ("MI_UPLOAD_MAX_TOTAL_BYTES", "0"),
+        ("MI_UPLOAD_MAX_FILES", "0"),
+    ],
+)
+def test_a_limit_below_its_minimum_stops_start_up(name, raw):
+    result = _manage("check", env={name: raw})
+    assert result.returncode != 0
+    assert f"{name} must be at least 1" in result.stderr

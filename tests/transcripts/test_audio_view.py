@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -56,3 +58,15 @@ def test_transcript_without_audio_is_not_found(agency, practitioner, supervisor,
     transcript = factories.make_transcript(agency, practitioner)
     response = client_for(supervisor).get(reverse("transcripts:audio", args=[transcript.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("headers", [{}, {"HTTP_RANGE": "bytes=0-99"}])
+def test_audio_missing_from_storage_is_not_found_with_a_message(
+    transcript_with_audio, supervisor, client_for, headers
+):
+    Path(transcript_with_audio.audio.path).unlink()
+    response = client_for(supervisor).get(
+        reverse("transcripts:audio", args=[transcript_with_audio.pk]), **headers
+    )
+    assert response.status_code == 404
+    assert response.content.decode() == "This file is missing from storage; upload it again."

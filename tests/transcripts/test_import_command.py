@@ -135,3 +135,31 @@ def test_a_file_where_every_speaker_is_a_client_is_refused(base_args, tmp_path):
     with pytest.raises(CommandError, match="clients.txt: choose which speaker is the practitioner"):
         run(str(path), *base_args)
     assert not Transcript.objects.exists()
+
+
+@pytest.mark.parametrize("client_label", ["Client", "client"])
+def test_a_label_given_as_both_practitioner_and_client_is_refused(base_args, client_label):
+    sample = fixture("samples/alcohol-session.txt")
+    with pytest.raises(CommandError) as excinfo:
+        run(sample, *base_args, "--practitioner-speaker", "Client",
+            "--client-speaker", "Practitioner", client_label)  # fmt: skip
+    message = str(excinfo.value)
+    assert message == (
+        "speaker 'Client' is given both as --practitioner-speaker and as --client-speaker; "
+        "give each speaker one role"
+    )
+    assert not Transcript.objects.exists()
+
+
+def test_only_the_file_name_is_stored_never_the_server_path(base_args):
+    run(fixture("samples/alcohol-session.txt"), fixture("transcripts/batch.zip"), *base_args)
+    names = list(Transcript.objects.order_by("pk").values_list("source_filename", flat=True))
+    assert names == [
+        "alcohol-session.txt",
+        "batch.zip/week1/stamps.txt",
+        "batch.zip/week1/interview.csv",
+        "batch.zip/week2/nested/voices.vtt",
+    ]
+    sources = AuditEvent.objects.filter(action="transcript.create").order_by("pk")
+    assert [event.details["source"] for event in sources] == names
+    assert str(FIXTURES) not in str(list(AuditEvent.objects.values_list("details", flat=True)))

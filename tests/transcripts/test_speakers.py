@@ -103,3 +103,12 @@ def test_both_roles_given_leaves_the_rest_other():
         client_labels=["B"],
     )
     assert roles(guesses) == {"A": PRACTITIONER, "B": CLIENT, "Therapist": OTHER}
+
+
+def test_a_label_given_both_roles_is_refused_not_settled_silently():
+    with pytest.raises(ValueError, match="'dana' cannot be both the practitioner and the client"):
+        guess_roles(
+            turns(("Dana", "Hi?"), ("Marcus", "Hello.")),
+            practitioner_labels=["dana"],
+            client_labels=["Marcus", "DANA"],
+        )

@@ -327,3 +327,41 @@ def test_saving_records_the_upload_in_the_audit_log(signed_in, practitioner, sup
     signed_in.post(url, confirm_data(signed_in, url))
     event = AuditEvent.objects.get(action="transcript.create")
     assert event.actor == supervisor
+
+
+def test_more_files_than_one_upload_may_hold_are_refused_and_nothing_kept(
+    signed_in, practitioner, settings
+):
+    settings.MI_UPLOAD_MAX_FILES = 2
+    response = upload(signed_in, practitioner, ("a.txt", TEXT), ("b.txt", TEXT), ("c.txt", TEXT))
+    assert response.status_code == 200
+    assert (
+        "This upload holds 3 transcript files; upload at most 2 at once"
+        in response.content.decode()
+    )
+    assert previews.SESSION_KEY not in signed_in.session
+    assert not Transcript.objects.exists()
+
+
+def test_the_files_inside_a_zip_count_towards_the_limit(signed_in, practitioner, settings):
+    settings.MI_UPLOAD_MAX_FILES = 2
+    response = upload(signed_in, practitioner, ("batch.zip", fixture_bytes("batch.zip")))
+    assert response.status_code == 200
+    assert "This upload holds 3 transcript files; upload at most 2" in response.content.decode()
+    assert previews.SESSION_KEY not in signed_in.session
+
+
+def test_files_over_the_total_limit_are_refused_and_nothing_kept(signed_in, practitioner, settings):
+    settings.MI_UPLOAD_MAX_TOTAL_BYTES = len(TEXT) + 10
+    response = upload(signed_in, practitioner, ("a.txt", TEXT), ("b.txt", TEXT))
+    assert response.status_code == 200
+    assert "These files come to more than the" in response.content.decode()
+    assert previews.SESSION_KEY not in signed_in.session
+    assert not Transcript.objects.exists()
+
+
+def test_files_within_both_limits_are_kept_for_the_preview(signed_in, practitioner, settings):
+    settings.MI_UPLOAD_MAX_FILES = 2
+    settings.MI_UPLOAD_MAX_TOTAL_BYTES = 2 * len(TEXT)
+    url = preview_url(upload(signed_in, practitioner, ("a.txt", TEXT), ("b.txt", TEXT)))
+    assert len(signed_in.get(url).context["items"]) == 2

@@ -45,7 +45,13 @@ def transcript_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "transcripts/upload.html",
-        {"form": form, "agency": agency, "max_mb": megabytes(settings.MI_TRANSCRIPT_MAX_BYTES)},
+        {
+            "form": form,
+            "agency": agency,
+            "max_mb": megabytes(settings.MI_TRANSCRIPT_MAX_BYTES),
+            "max_total_mb": megabytes(settings.MI_UPLOAD_MAX_TOTAL_BYTES),
+            "max_files": settings.MI_UPLOAD_MAX_FILES,
+        },
     )
 
 

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from transcripts.models import SpeakerRole, Transcript
 from transcripts.parsers import ParseError, parse_upload
 from transcripts.parsers.base import ParsedTranscript
 from transcripts.services import TranscriptDraft, transcripts_import
-from transcripts.speakers import guess_roles
+from transcripts.speakers import guess_roles, labels_in_both
 
 
 class Command(BaseCommand):
@@ -43,6 +44,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        _check_labels_distinct(options["practitioner_speaker"], options["client_speaker"])
         agency = agency_by_slug(options["agency"])
         practitioner = practitioner_by_name(agency, options["practitioner"])
         session_date = _date(options["session_date"])
@@ -105,9 +107,15 @@ def _parse(path: str) -> list[ParsedTranscript]:
     except OSError as exc:
         raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
     try:
-        return parse_upload(str(path), data)
+        parsed = parse_upload(path, data)
     except ParseError as exc:
         raise CommandError(" ".join(str(exc).split())) from exc
+    # Errors name the path as given; what is stored (and audited) is the file's own name, or
+    # its path inside a zip, as a web upload stores it, never the server's folders.
+    return [
+        dataclasses.replace(document, filename=file.name + document.filename.removeprefix(path))
+        for document in parsed
+    ]
 
 
 def _check_labels_exist(parsed: list[ParsedTranscript], labels: list[str]) -> None:
@@ -118,4 +126,13 @@ def _check_labels_exist(parsed: list[ParsedTranscript], labels: list[str]) -> No
         raise CommandError(
             f"speaker {', '.join(map(repr, missing))} is in none of the files; "
             f"the speakers found are {', '.join(map(repr, shown))}"
+        )
+
+
+def _check_labels_distinct(practitioner: list[str], client: list[str]) -> None:
+    both = labels_in_both(practitioner, client)
+    if both:
+        raise CommandError(
+            f"speaker {', '.join(map(repr, both))} is given both as --practitioner-speaker and "
+            "as --client-speaker; give each speaker one role"
         )
