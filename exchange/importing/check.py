@@ -28,6 +28,7 @@ from exchange.importing.plan import (
 from exchange.importing.speakers import speaker_roles
 from exchange.importing.tables import Row, Table
 from transcripts.models import Transcript, Utterance
+from transcripts.speakers import labels_in_both
 
 CODE_SEPARATOR = ";"
 GLOBAL_COLUMNS = ("transcript", "coder", "scale", "value")
@@ -514,6 +515,16 @@ class _Planner:
         practitioner = self.options.practitioner
         if practitioner is not None and practitioner.agency_id != self.agency.pk:
             plan.add(f"practitioner {practitioner.display_name!r} belongs to another agency")
+            return plan
+        both = labels_in_both(
+            [label.strip() for label in self.options.practitioner_speakers],
+            [label.strip() for label in self.options.client_speakers],
+        )
+        if both:
+            plan.add(
+                f"speaker {both[0]!r} is named both as the practitioner and as the client; "
+                "give each speaker one role"
+            )
             return plan
         records = self._records()
         if not records:

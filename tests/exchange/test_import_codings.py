@@ -304,6 +304,16 @@ def test_custom_column_names_and_speaker_labels(agency, practitioner, talk_schem
     ]
 
 
+def test_a_speaker_named_in_both_roles_is_refused(agency, practitioner, talk_scheme, coded_file):
+    path = coded_file(session_rows("S1", ["ana"]))
+    with pytest.raises(CommandError, match="speaker 'T' is named both as the practitioner"):
+        run(
+            *import_args(path, "--practitioner", "Dana Reyes"),
+            "--practitioner-speaker", "T", "--client-speaker", "t",
+        )  # fmt: skip
+    assert not Transcript.objects.exists()
+
+
 # ---------------------------------------------------------------- bad input changes nothing
 
 
