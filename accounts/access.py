@@ -232,7 +232,8 @@ def codings_visible_to(user: User) -> QuerySet[Coding]:
             )
             condition |= (
                 Q(transcript__agency_id__in=list(unblinded), status=CodingStatus.SUBMITTED)
-                & ~Q(kind=CodingKind.CALIBRATION)
+                # Gold standards are what coders are tested against: never shown this way.
+                & ~Q(kind__in=[CodingKind.CALIBRATION, CodingKind.GOLD])
                 & own_coding
                 & ~open_coding
                 & ~unstarted

@@ -28,6 +28,18 @@ def coding_create(
 ) -> Coding:
     if scheme.agency_id is not None and scheme.agency_id != transcript.agency_id:
         raise ValidationError("this coding scheme belongs to another agency")
+    if (
+        kind in PERSONAL_KINDS
+        and Coding.objects.filter(
+            transcript=transcript, coder=coder, kind=CodingKind.CALIBRATION
+        ).exists()
+    ):
+        # Once submitted, a coding of one's own could open the others' codings of the
+        # transcript, the gold standard among them: calibration would test nothing.
+        raise ValidationError(
+            f"{coder.username} practises on this transcript in calibration, so it cannot be "
+            "theirs to code as well"
+        )
     try:
         with transaction.atomic():
             coding = Coding.objects.create(

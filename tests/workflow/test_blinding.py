@@ -142,6 +142,21 @@ def test_a_calibration_coding_never_reveals_the_gold_standard(
     assert reverse("coding:workspace", args=[gold.pk]) not in page
 
 
+def test_unblinding_never_shows_a_gold_standard(
+    agency, practitioner, coder, supervisor, client_for
+):
+    # Coders are tested against gold standards: having coded the same transcript as work
+    # (assigned before it became gold) does not open it.
+    _unblind(agency)
+    transcript = factories.make_transcript(agency, practitioner)
+    mine = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
+    gold = factories.make_coding(
+        transcript, supervisor, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
+    )
+    assert set(access.codings_visible_to(coder)) == {mine}
+    assert client_for(coder).get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
+
+
 def test_coders_of_another_agency_see_nothing(pair, outsider, other_agency, client_for):
     _, mine, _ = pair
     other_coder = factories.make_user(other_agency, "coder")

@@ -11,7 +11,7 @@ from accounts import access
 from accounts.models import AuditEvent, Role
 from coding.models import Coding, CodingKind, CodingStatus
 from coding.selectors import codings_of_record
-from coding.services.codings import coding_submit
+from coding.services.codings import coding_create, coding_submit
 from reliability import stats
 from tests import factories
 from tests.factories import ALL_GLOBALS
@@ -272,6 +272,23 @@ def test_a_coder_who_coded_the_transcript_cannot_calibrate_on_it(training, gold,
     with pytest.raises(ValidationError, match="cannot test you"):
         calibration_start(training_set=training, coder=coder)
     assert not CalibrationAttempt.objects.exists()
+
+
+def test_a_calibrating_coder_cannot_also_code_the_transcript_as_their_own(
+    agency, training, gold, coder, client_for
+):
+    # Submitting a coding of their own could open the gold where coders are unblinded.
+    agency.coders_see_others_after_submission = True
+    agency.save()
+    calibration_start(training_set=training, coder=coder)
+    client = client_for(coder)
+    start = reverse("coding:start", args=[gold.transcript_id])
+    response = client.post(start, {"scheme": gold.scheme.slug}, follow=True)
+    assert "practises on this transcript in calibration" in response.content.decode()
+    assert not Coding.objects.filter(coder=coder).exclude(kind=CodingKind.CALIBRATION).exists()
+    with pytest.raises(ValidationError, match="practises on this transcript"):
+        coding_create(transcript=gold.transcript, scheme=gold.scheme, coder=coder)
+    assert client.get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
 
 
 def test_history_shows_drift_and_only_supervisors_see_everyone(
