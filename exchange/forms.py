@@ -104,8 +104,13 @@ class ImportMappingForm(forms.Form):
 
     SINGLE = ("transcript", "utterance", "speaker", "text", "coder")
 
-    def __init__(self, *args: Any, table: Table, agency: Agency, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, table: Table, agency: Agency, may_replace: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if not may_replace:
+            # Replacing deletes a coder's coding: for those who supervise the coding only.
+            del self.fields["replace"]
         choices = [(column, column) for column in table.columns]
         defaults = ImportColumns()
         for name in self.SINGLE:
@@ -155,7 +160,7 @@ class ImportMappingForm(forms.Form):
             practitioner_speakers=_split(data["practitioner_speakers"]),
             client_speakers=_split(data["client_speakers"]),
             practitioner=data["practitioner"],
-            replace=data["replace"],
+            replace=data.get("replace", False),
             outside_users_join=outside_users_join,
         )
 

@@ -150,6 +150,10 @@ def export_codes(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- import from the web
 
 
+def _may_replace(request: HttpRequest, agency: Agency) -> bool:
+    return can(request.user, agency.pk, Cap.SUPERVISE)
+
+
 def import_upload(request: HttpRequest) -> HttpResponse:
     agency = _agency(request)
     require(request.user, agency.pk, Cap.IMPORT_CODINGS)
@@ -199,7 +203,9 @@ def import_map(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("exchange:import")
     # Coming back to the page shows the last mapping and its preview again.
     data = request.POST if request.method == "POST" else MultiValueDict(pending.mapping) or None
-    form = ImportMappingForm(data, table=tables[CODED], agency=agency)
+    form = ImportMappingForm(
+        data, table=tables[CODED], agency=agency, may_replace=_may_replace(request, agency)
+    )
     plan = None
     if data is not None and form.is_valid():
         plan = _plan(request, agency, form, tables)
@@ -221,7 +227,12 @@ def import_confirm(request: HttpRequest, token: str) -> HttpResponse:
     if not pending.mapping:
         return redirect("exchange:import_map", token=token)
     tables = _pending_tables(pending)
-    form = ImportMappingForm(MultiValueDict(pending.mapping), table=tables[CODED], agency=agency)
+    form = ImportMappingForm(
+        MultiValueDict(pending.mapping),
+        table=tables[CODED],
+        agency=agency,
+        may_replace=_may_replace(request, agency),
+    )
     if not form.is_valid():
         messages.error(request, "The column mapping is no longer valid; check it again.")
         return redirect("exchange:import_map", token=token)

@@ -11,12 +11,13 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 
 from accounts.models import Agency, Membership, User
-from coding.models import PERSONAL_KINDS, Code, Coding, CodingKind, GlobalScale
+from coding.models import PERSONAL_KINDS, Code, Coding, CodingKind, CodingStatus, GlobalScale
 from exchange.importing.plan import (
     ImportOptions,
     ImportPlan,
@@ -38,6 +39,19 @@ _SPEAKER_MAX = Utterance._meta.get_field("speaker_label").max_length
 _REF_MAX = Utterance._meta.get_field("source_ref").max_length
 _USERNAME_MAX = User._meta.get_field("username").max_length
 _DIGITS = re.compile(r"(\d+)")
+
+
+class _Existing(NamedTuple):
+    """A coding already in the database for a transcript being imported."""
+
+    pk: int
+    coder: str
+    kind: str
+    submitted: bool
+
+    @property
+    def personal(self) -> bool:
+        return self.kind != CodingKind.CONSENSUS
 
 
 @dataclass
@@ -386,47 +400,48 @@ class _Planner:
                     first_rows[name],
                 )
 
-    def _existing_codings(self, transcripts: list[Transcript]) -> dict[int, list[tuple]]:
-        """{transcript id: [(pk, coder, kind)]} of its personal codings with the scheme; a
-        consensus is listed under the coder name None."""
-        found: dict[int, list[tuple]] = defaultdict(list)
+    def _existing_codings(self, transcripts: list[Transcript]) -> dict[int, list[_Existing]]:
+        """{transcript id: its personal and consensus codings with the scheme}."""
+        found: dict[int, list[_Existing]] = defaultdict(list)
         rows = Coding.objects.filter(
             transcript__in=transcripts,
             scheme=self.options.scheme,
             kind__in=[*PERSONAL_KINDS, CodingKind.CONSENSUS],
-        ).values_list("transcript_id", "pk", "coder__username", "kind")
-        for transcript_id, pk, username, kind in rows:
-            personal = kind != CodingKind.CONSENSUS
-            found[transcript_id].append((pk, username if personal else None, kind))
+        ).values_list("transcript_id", "pk", "coder__username", "kind", "status")
+        for transcript_id, pk, username, kind, status in rows:
+            submitted = status == CodingStatus.SUBMITTED
+            found[transcript_id].append(_Existing(pk, username, kind, submitted))
         return found
 
     def _replaceable(
-        self, planned: PlannedTranscript, coding: PlannedCoding, kinds: dict[str | None, str]
-    ) -> bool:
-        """Whether the coder's existing coding may be replaced; says why not if it may not."""
+        self, planned: PlannedTranscript, coding: PlannedCoding, existing: list[_Existing]
+    ) -> int | None:
+        """The coder's coding that ``coding`` may replace; None, saying why, if it may not."""
+        (own,) = [e for e in existing if e.coder == coding.coder and e.personal]
         why = None
-        if kinds.get(coding.coder) == CodingKind.GOLD:
+        if not own.submitted:
+            why = "is still in progress; only a submitted coding can be replaced"
+        elif own.kind == CodingKind.GOLD:
             why = "is a gold standard (coders train against it); unmark it first"
-        elif CodingKind.CONSENSUS in kinds.values():
+        elif any(e.kind == CodingKind.CONSENSUS for e in existing):
             why = "was reconciled into a consensus coding, which would lose its source"
-        if why:
-            self.plan.add(
-                f"transcript {planned.title!r}: the coding by {coding.coder} with "
-                f"{self.options.scheme.slug} {why}; it cannot be replaced",
-                coding.row,
-            )
-        return why is None
+        if why is None:
+            return own.pk
+        self.plan.add(
+            f"transcript {planned.title!r}: the coding by {coding.coder} with "
+            f"{self.options.scheme.slug} {why}; it cannot be replaced",
+            coding.row,
+        )
+        return None
 
-    def _assign_kinds(self, planned: PlannedTranscript, existing: list[tuple]) -> None:
-        by_coder = {username: (pk, kind) for pk, username, kind in existing if username}
-        kinds = {username: kind for _pk, username, kind in existing}
-        existing = [(pk, username, kind) for pk, username, kind in existing if username]
+    def _assign_kinds(self, planned: PlannedTranscript, found: list[_Existing]) -> None:
+        existing = [e for e in found if e.personal]
+        coders = {e.coder for e in existing}
         importing = {coding.coder for coding in planned.codings}
         for coding in planned.codings:
-            if coding.coder in by_coder:
+            if coding.coder in coders:
                 if self.options.replace:
-                    if self._replaceable(planned, coding, kinds):
-                        coding.replaces = by_coder[coding.coder][0]
+                    coding.replaces = self._replaceable(planned, coding, found)
                 else:
                     self.plan.add(
                         f"transcript {planned.title!r} already has a coding by {coding.coder} "
@@ -434,8 +449,7 @@ class _Planner:
                         coding.row,
                     )
         kept_primary = any(
-            kind == CodingKind.PRIMARY and username not in importing
-            for _pk, username, kind in existing
+            e.kind == CodingKind.PRIMARY and e.coder not in importing for e in existing
         )
         for index, coding in enumerate(planned.codings):
             primary = index == 0 and not kept_primary

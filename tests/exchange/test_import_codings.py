@@ -253,7 +253,7 @@ def test_importing_an_existing_coding_fails_unless_replace(
     ] == [first.pk]
 
 
-@pytest.mark.parametrize("used_as", ["gold", "consensus source"])
+@pytest.mark.parametrize("used_as", ["gold", "consensus source", "unfinished"])
 def test_replace_refuses_a_coding_others_depend_on(
     agency, practitioner, talk_scheme, coded_file, supervisor, used_as
 ):
@@ -263,6 +263,9 @@ def test_replace_refuses_a_coding_others_depend_on(
     if used_as == "gold":
         Coding.objects.filter(pk=ana.pk).update(kind=CodingKind.GOLD)
         why = "is a gold standard"
+    elif used_as == "unfinished":
+        Coding.objects.filter(pk=ana.pk).update(status=CodingStatus.IN_PROGRESS, submitted_at=None)
+        why = "is still in progress"
     else:
         factories.make_coding(
             ana.transcript, supervisor, talk_scheme, CodingKind.CONSENSUS, submitted=True

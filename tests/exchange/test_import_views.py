@@ -287,3 +287,30 @@ def test_only_admins_bring_accounts_of_other_agencies_in_as_coders(
     assert preview.context["plan"].joining_coders == ["otto"]
     admin_client.post(reverse("exchange:import_confirm", args=[token]))
     assert Membership.objects.get(user=outsider, agency=agency).role == Role.CODER
+
+
+def test_only_those_who_supervise_may_replace_a_coders_coding(
+    agency, researcher, supervisor, practitioner, coder, talk_scheme, client_for
+):
+    # ana has coded Visit 1; a researcher's forged replace=on must not touch it.
+    client = client_for(supervisor)
+    token = token_of(upload(client))
+    client.post(reverse("exchange:import_map", args=[token]), mapping(talk_scheme, practitioner))
+    client.post(reverse("exchange:import_confirm", args=[token]))
+    ana = Coding.objects.get(coder=coder)
+
+    client = client_for(researcher)
+    token = token_of(upload(client))
+    page = client.get(reverse("exchange:import_map", args=[token]))
+    assert "replace" not in page.context["form"].fields
+    forged = mapping(talk_scheme, practitioner, replace="on")
+    preview = client.post(reverse("exchange:import_map", args=[token]), forged)
+    assert not preview.context["plan"].ok
+    assert "already has a coding by ana" in preview.content.decode()
+    client.post(reverse("exchange:import_confirm", args=[token]))
+    assert Coding.objects.filter(pk=ana.pk).exists()
+
+    client = client_for(supervisor)
+    token = token_of(upload(client))
+    page = client.get(reverse("exchange:import_map", args=[token]))
+    assert "replace" in page.context["form"].fields
