@@ -4,6 +4,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
@@ -74,6 +75,7 @@ def agency_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("password")
 def member_list(request: HttpRequest) -> HttpResponse:
     agency = _agency_for(request, Cap.MANAGE_AGENCY)
     form = MemberAddForm(request.POST or None, agency=agency)
