@@ -6,6 +6,7 @@ import re
 from collections import Counter
 
 import pytest
+from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import AuditEvent, Membership, Role, User
@@ -381,6 +382,19 @@ def test_bad_rows_fail_naming_the_row_and_save_nothing(
         run(*import_args(coded_file(rows), "--practitioner", "Dana Reyes"))
     assert "\n" not in str(excinfo.value)
     assert snapshot() == before
+
+
+def test_every_problem_is_listed_with_more_verbosity(agency, practitioner, talk_scheme, coded_file):
+    rows = session_rows("S1", ["ana"], {"ana": {2: "SR", 4: "AF"}})
+    path = coded_file(rows)
+    args = import_args(path, "--practitioner", "Dana Reyes")
+    with pytest.raises(CommandError, match=r"\(and 1 more problems\); -v 2 lists them all$"):
+        run(*args)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match=r"row 3: .*\(and 1 more problems\)$"):
+        call_command(*args, "--verbosity", "2", stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().startswith("coded.csv: row 5: code 'AF'")
+    assert not Transcript.objects.exists()
 
 
 def test_missing_columns_are_named_with_the_columns_the_file_has(

@@ -102,7 +102,16 @@ class Command(BaseCommand):
             agency=agency, table=table, options=import_options, globals_table=globals_table
         )
         if not plan.ok:
-            raise CommandError(plan.summary())
+            summary = plan.summary()
+            if plan.problem_count > 1:
+                if options["verbosity"] >= 2:
+                    for problem in plan.problems[1:]:
+                        self.stderr.write(str(problem))
+                    if plan.more_problems:
+                        self.stderr.write(f"… and {plan.more_problems} more, not listed")
+                else:
+                    summary += "; -v 2 lists them all"
+            raise CommandError(summary)
         with command_errors():
             imported = codings_import(plan=plan)
         for coding in imported:
