@@ -77,8 +77,9 @@ def exchange_index(request: HttpRequest) -> HttpResponse:
             "scope": scope,
             "role": role_in(request.user, agency.pk),
             "coding_count": codings.exclude(kind=CodingKind.CALIBRATION).count(),
-            "scores_form": ScoresExportForm(schemes=schemes),
-            "codes_form": CodesExportForm(schemes=schemes),
+            # Two forms on one page: ids of their own, so each label names its own control.
+            "scores_form": ScoresExportForm(schemes=schemes, auto_id="scores_%s"),
+            "codes_form": CodesExportForm(schemes=schemes, auto_id="codes_%s"),
             "can_import": can(request.user, agency.pk, Cap.IMPORT_CODINGS),
         },
     )

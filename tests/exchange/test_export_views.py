@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -208,3 +209,13 @@ def test_export_codes_command_matches_the_supervisors_download(world, supervisor
         {"via": "command", "format": "csv", "scheme": "miti-4.2.1", "include_text": False,
          "rows": 4},
     ]  # fmt: skip
+
+
+def test_every_control_of_the_page_has_an_id_of_its_own(world, supervisor, client_for):
+    # Two export forms share field names; their ids must not clash, or a label names the
+    # other form's control.
+    content = client_for(supervisor).get(reverse("exchange:index")).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', content)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', content):
+        assert ids.count(target) == 1, target
