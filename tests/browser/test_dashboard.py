@@ -73,3 +73,23 @@ def test_audit_page_draws_the_distributions_and_sorts(page, live_server, sign_in
     page.wait_for_url("**sort=relational.mean**")
     first = page.locator("table.audit-table tbody tr th").first
     assert first.inner_text() == "Sam Okafor"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_printed_dashboard_fits_an_a4_page(page, live_server, sign_in):
+    agency = factories.make_agency(slug="home")
+    supervisor = factories.make_user(agency, Role.SUPERVISOR, username="sofia")
+    practitioner = coded_practitioner(agency, factories.make_user(agency, Role.CODER))
+    sign_in(page, supervisor.username, PASSWORD)
+    # A4 less 14 mm margins is about 688 CSS pixels wide.
+    page.set_viewport_size({"width": 688, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"{live_server.url}/dashboards/practitioners/{practitioner.pk}/")
+    page.locator("[data-rendered=true]").first.wait_for()
+    past_the_edge = page.evaluate(
+        """() => [...document.querySelectorAll("main *")]
+            .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+            .map(e => e.tagName + "." + e.className)"""
+    )
+    assert past_the_edge == []
+    assert page.locator("table.sessions-table").is_visible()
