@@ -31,6 +31,7 @@ from coding.selectors import (
 from coding.services.codings import coding_create, coding_reopen, coding_submit
 from mi_coding.commands import validation_message
 from workflow.models import Assignment
+from workflow.selectors.adjudication import adjudication_url
 
 
 def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
@@ -41,10 +42,6 @@ def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
     except Http404:
         return get_coding_for_user(request.user, pk), False
     return coding, not coding.is_submitted and coding.kind != CodingKind.CONSENSUS
-
-
-def adjudication_url(coding: Coding) -> str:
-    return reverse("workflow:adjudicate", args=[coding.transcript_id, coding.scheme_id])
 
 
 def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:

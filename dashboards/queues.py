@@ -24,6 +24,7 @@ from coding.selectors import (
 )
 from dashboards.records import record_results
 from workflow.models import Assignment
+from workflow.selectors.adjudication import adjudication_url
 
 RECENT_DAYS = 14
 LIST_LIMIT = 10
@@ -53,7 +54,7 @@ class QueueItem:
         if self.coding is None:
             return reverse("transcripts:detail", args=[self.transcript_id])
         if self.coding.kind == CodingKind.CONSENSUS:
-            return reverse("workflow:adjudicate", args=[self.transcript_id, self.coding.scheme_id])
+            return adjudication_url(self.coding)
         return reverse("coding:workspace", args=[self.coding.pk])
 
 

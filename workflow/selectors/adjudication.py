@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from accounts.models import Agency
 from coding.models import (
@@ -26,6 +27,11 @@ from workflow.models import AdjudicationDecision
 SOURCE_KINDS = [CodingKind.PRIMARY, CodingKind.DOUBLE, CodingKind.GOLD]
 
 Answer = tuple[int, ...] | int | None
+
+
+def adjudication_url(coding: Coding) -> str:
+    """The page where the consensus of ``coding``'s transcript and scheme is built."""
+    return reverse("workflow:adjudicate", args=[coding.transcript_id, coding.scheme_id])
 
 
 @dataclass
