@@ -66,12 +66,13 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
     )
     counts: Counter[int] = Counter(practitioner_ids)
     kinds: dict[int, Counter[str]] = {}
-    for result in results:
-        kinds.setdefault(result.coding.practitioner_id, Counter())[result.coding.kind] += 1
     dates: dict[int, list[datetime.date]] = {}
     for result in results:
-        if result.coding.session_date is not None:
-            dates.setdefault(result.coding.practitioner_id, []).append(result.coding.session_date)
+        record = result.coding
+        kinds.setdefault(record.practitioner_id, Counter())[record.kind] += 1
+        if record.session_date is not None:
+            dates.setdefault(record.practitioner_id, []).append(record.session_date)
+    all_kinds = Counter(result.coding.kind for result in results)
     rows = [
         PractitionerRow(
             practitioner=p,
@@ -109,9 +110,7 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
         rows=rows,
         sessions=len(results),
         spreads=spreads,
-        record_kinds=[
-            (kind, n) for kind in RECORD_PRIORITY if (n := sum(k[kind] for k in kinds.values()))
-        ],
+        record_kinds=[(kind, all_kinds[kind]) for kind in RECORD_PRIORITY if all_kinds[kind]],
         scale_ranges=scale_ranges(filters.scheme),
     )
 
