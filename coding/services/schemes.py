@@ -180,15 +180,17 @@ def scheme_install_shipped() -> list[CodingScheme]:
     """Create the shipped schemes a database lacks (run after every migrate), and add to the
     others what a newer shipped file has that they lack. A scheme that exists is never cut
     back or rewritten: codes added with ``load_scheme`` and the codings that use them stay."""
+    shipped = shipped_definitions()
+    existing = CodingScheme.objects.in_bulk([d["slug"] for d in shipped], field_name="slug")
+    stored = scheme_definitions([s for s in existing.values() if s.agency_id is None])
     installed = []
-    for definition in shipped_definitions():
-        scheme = CodingScheme.objects.filter(slug=definition["slug"]).first()
+    for definition in shipped:
+        scheme = existing.get(definition["slug"])
         if scheme is None:
             scheme, _ = scheme_load(definition=definition)
-        elif scheme.agency_id is None:
-            present = scheme_definitions([scheme])[scheme.pk]
-            union = definition_union(present, definition)
-            if union != present:
+        elif scheme.pk in stored:
+            union = definition_union(stored[scheme.pk], definition)
+            if union != stored[scheme.pk]:
                 scheme_load(definition=union)
         installed.append(scheme)
     return installed
