@@ -45,15 +45,19 @@ def audit_record(
     return event
 
 
-def _value_checked(value: str, what: str, rule: str, validator: Any, max_length: int | None) -> str:
+def _length_checked(value: str, what: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise ValidationError(f"{what} {value[:40]!r}… is longer than {max_length} characters")
+    return value
+
+
+def _value_checked(value: str, what: str, rule: str, validator: Any, max_length: int) -> str:
     """``value`` if ``validator`` accepts it and it fits; else an error naming it and ``rule``."""
     try:
         validator(value)
     except ValidationError as exc:
         raise ValidationError(f"{what} {value!r} {rule}") from exc
-    if max_length is not None and len(value) > max_length:
-        raise ValidationError(f"{what} {value[:40]!r}… is longer than {max_length} characters")
-    return value
+    return _length_checked(value, what, max_length)
 
 
 def _agency_slug_checked(slug: str) -> str:
@@ -72,10 +76,7 @@ def _agency_name_checked(name: str) -> str:
     name = name.strip()
     if not name:
         raise ValidationError("an agency needs a name")
-    max_length = Agency._meta.get_field("name").max_length
-    if len(name) > max_length:
-        raise ValidationError(f"agency name {name[:40]!r}… is longer than {max_length} characters")
-    return name
+    return _length_checked(name, "agency name", Agency._meta.get_field("name").max_length)
 
 
 def agency_create(*, slug: str, name: str, actor: User | None = None) -> Agency:
