@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "reliability",
     "dashboards",
     "exchange",
+    "demo",
 ]
 
 MIDDLEWARE = [

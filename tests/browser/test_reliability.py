@@ -3,7 +3,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from accounts.demo_seed import DEMO_PASSWORD
+from demo.seed import DEMO_PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)

@@ -37,7 +37,7 @@ from workflow.services.assignments import assignment_plan, assignment_start, ass
 from workflow.services.calibration import calibration_finish, calibration_start
 from workflow.services.training import coding_mark_gold, training_set_save
 
-DEMO_DIR = Path(__file__).resolve().parent / "demo"
+DEMO_DIR = Path(__file__).resolve().parent / "sessions"
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo on purpose
 

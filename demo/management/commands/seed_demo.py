@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from accounts.demo_seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, demo_seed
 from accounts.models import Agency
+from demo.seed import DEMO_LOGINS, DEMO_PASSWORD, DEMO_SLUG, demo_seed
 
 
 class Command(BaseCommand):
