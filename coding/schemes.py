@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-SHIPPED_DIR = Path(__file__).resolve().parent / "schemes"
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped_schemes"
 SPEAKERS = ("practitioner", "client", "any")
 SUMMARY_TYPES = ("mean", "sum", "ratio")
 # Keys the coding workspace keeps for itself (navigation, notes, help, undo, audio).

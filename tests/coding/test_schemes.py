@@ -11,7 +11,7 @@ from coding.schemes import SchemeError, validate_definition
 from coding.services.schemes import scheme_load
 from tests import factories
 
-SHIPPED = Path(__file__).resolve().parents[2] / "coding" / "schemes" / "miti-4.2.1.json"
+SHIPPED = Path(__file__).resolve().parents[2] / "coding" / "shipped_schemes" / "miti-4.2.1.json"
 
 
 def minimal(**overrides):

@@ -8,7 +8,7 @@ import pytest
 from coding.models import Code, CodingScheme, GlobalScale, SummaryScore
 from coding.schemes import RESERVED_KEYS, validate_definition
 
-SCHEMES = Path(__file__).resolve().parents[2] / "coding" / "schemes"
+SCHEMES = Path(__file__).resolve().parents[2] / "coding" / "shipped_schemes"
 
 pytestmark = pytest.mark.django_db
 
