@@ -1,26 +1,21 @@
-"""The one access layer: who may see and do what, within which agency.
+"""Roles and capabilities: what each role may do, within which agency.
 
-Every view, JSON endpoint and export asks this module. Objects outside the user's agencies,
-or inside but not theirs to see (another practitioner's sessions, another coder's blind
-coding), answer 404 so that their existence does not leak; an action the user's role does not
-allow on an object they can see answers 403.
+Every view, JSON endpoint and export asks this module (and, for transcripts and codings,
+workflow/visibility.py, which builds on it). Anything outside the user's agencies answers 404
+so that its existence does not leak; an action the user's role does not allow on an object
+they can see answers 403.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
 from accounts.models import Agency, Membership, Practitioner, Role, Team, User
-
-if TYPE_CHECKING:
-    from coding.models import Coding
-    from transcripts.models import Transcript
 
 
 class Cap(StrEnum):
@@ -122,6 +117,16 @@ def current_agency(request: HttpRequest) -> Agency | None:
     return cached
 
 
+def current_agency_with(request: HttpRequest, cap: Cap) -> Agency:
+    """The agency the user works in now, if their role there grants ``cap``: 404 without an
+    agency, 403 without the capability."""
+    agency = current_agency(request)
+    if agency is None:
+        raise Http404
+    require(request.user, agency.pk, cap)
+    return agency
+
+
 def get_agency_for_user(user: User, slug: str) -> Agency:
     try:
         return agencies_for(user).get(slug=slug)
@@ -143,127 +148,3 @@ def practitioners_visible_to(user: User) -> QuerySet[Practitioner]:
 
 def get_practitioner_for_user(user: User, pk: object) -> Practitioner:
     return get_object_or_404_in(practitioners_visible_to(user), pk)
-
-
-# ---------------------------------------------------------------- transcripts
-
-
-def transcripts_visible_to(user: User) -> QuerySet[Transcript]:
-    """Whole agencies for staff; assigned or own-coded sessions for coders; own sessions for
-    practitioners."""
-    from coding.models import Coding
-    from transcripts.models import Transcript
-    from workflow.models import Assignment
-
-    if not user.is_authenticated:
-        return Transcript.objects.none()
-    staff_agencies = agency_ids_with(user, Cap.VIEW_CODINGS) + agency_ids_with(
-        user, Cap.MANAGE_TRANSCRIPTS
-    )
-    condition = Q(agency_id__in=staff_agencies)
-    coder_agencies = agency_ids_with_role(user, [Role.CODER])
-    if coder_agencies:
-        assigned = Exists(Assignment.objects.filter(transcript=OuterRef("pk"), coder=user))
-        coded = Exists(Coding.objects.filter(transcript=OuterRef("pk"), coder=user))
-        condition |= Q(agency_id__in=coder_agencies) & (assigned | coded)
-    practitioner_agencies = agency_ids_with_role(user, [Role.PRACTITIONER])
-    if practitioner_agencies:
-        condition |= Q(agency_id__in=practitioner_agencies, practitioner__user=user)
-    return Transcript.objects.filter(condition)
-
-
-def get_transcript_for_user(user: User, pk: object) -> Transcript:
-    return get_object_or_404_in(transcripts_visible_to(user).select_related("practitioner"), pk)
-
-
-# ---------------------------------------------------------------- codings
-
-
-def codings_visible_to(user: User) -> QuerySet[Coding]:
-    """Codings the user may read.
-
-    Supervisors and admins see every coding of their agency; researchers every submitted one.
-    Coders see their own, and, only where the agency allows it, the other codings of a
-    transcript they coded once every coding of it is submitted (blind double coding).
-    Practitioners see the submitted codings of their own sessions (their feedback).
-    """
-    from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingStatus
-    from workflow.models import Assignment
-
-    if not user.is_authenticated:
-        return Coding.objects.none()
-    condition = Q(transcript__agency_id__in=agency_ids_with(user, Cap.SUPERVISE))
-    researcher_agencies = [
-        agency_id
-        for agency_id in agency_ids_with(user, Cap.VIEW_CODINGS)
-        if not can(user, agency_id, Cap.SUPERVISE)
-    ]
-    if researcher_agencies:
-        condition |= Q(transcript__agency_id__in=researcher_agencies, status=CodingStatus.SUBMITTED)
-    coder_agencies = agency_ids_with_role(user, [Role.CODER])
-    if coder_agencies:
-        condition |= Q(transcript__agency_id__in=coder_agencies, coder=user)
-        unblinded = Agency.objects.filter(
-            pk__in=coder_agencies, coders_see_others_after_submission=True
-        ).values_list("pk", flat=True)
-        if unblinded:
-            # Practice on a training transcript unlocks nothing: it would show the gold.
-            own_coding = Exists(
-                Coding.objects.filter(transcript=OuterRef("transcript"), coder=user).exclude(
-                    kind=CodingKind.CALIBRATION
-                )
-            )
-            open_coding = Exists(
-                Coding.objects.filter(
-                    transcript=OuterRef("transcript"), status=CodingStatus.IN_PROGRESS
-                ).exclude(kind=CodingKind.CALIBRATION)
-            )
-            # A coder assigned but not started yet holds an open coding of it too.
-            started = Coding.objects.filter(
-                transcript=OuterRef("transcript"),
-                coder=OuterRef("coder"),
-                scheme=OuterRef("scheme"),
-                kind__in=PERSONAL_KINDS,
-            )
-            unstarted = Exists(
-                Assignment.objects.filter(
-                    transcript=OuterRef("transcript"), coding__isnull=True
-                ).exclude(Exists(started))
-            )
-            condition |= (
-                Q(transcript__agency_id__in=list(unblinded), status=CodingStatus.SUBMITTED)
-                # Gold standards are what coders are tested against: never shown this way.
-                & ~Q(kind__in=[CodingKind.CALIBRATION, CodingKind.GOLD])
-                & own_coding
-                & ~open_coding
-                & ~unstarted
-            )
-    practitioner_agencies = agency_ids_with_role(user, [Role.PRACTITIONER])
-    if practitioner_agencies:
-        condition |= Q(
-            transcript__agency_id__in=practitioner_agencies,
-            transcript__practitioner__user=user,
-            status=CodingStatus.SUBMITTED,
-        ) & ~Q(kind=CodingKind.CALIBRATION)
-    return Coding.objects.filter(condition)
-
-
-def get_coding_for_user(user: User, pk: object) -> Coding:
-    return get_object_or_404_in(
-        codings_visible_to(user).select_related(
-            "transcript", "transcript__practitioner", "scheme", "coder"
-        ),
-        pk,
-    )
-
-
-def get_own_coding(user: User, pk: object) -> Coding:
-    """A coding the user may edit: their own, in an agency where they may code."""
-    from coding.models import Coding
-
-    return get_object_or_404_in(
-        Coding.objects.filter(
-            coder=user, transcript__agency_id__in=agency_ids_with(user, Cap.CODE)
-        ).select_related("transcript", "transcript__agency", "scheme", "coder"),
-        pk,
-    )

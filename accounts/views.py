@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     Cap,
     agencies_for,
-    current_agency,
+    current_agency_with,
     get_object_or_404_in,
-    require,
 )
 from accounts.forms import (
     AgencySettingsForm,
@@ -21,7 +20,7 @@ from accounts.forms import (
     PractitionerForm,
     TeamForm,
 )
-from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team
+from accounts.models import AuditEvent, Membership, Practitioner, Team
 from accounts.services import (
     agency_settings_update,
     member_add,
@@ -32,16 +31,8 @@ from accounts.services import (
     team_delete,
     team_rename,
 )
-from mi_coding.commands import validation_message
+from mi_coding.errors import validation_message
 from mi_coding.pagination import paginate
-
-
-def _agency_for(request: HttpRequest, cap: Cap) -> Agency:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    require(request.user, agency.pk, cap)
-    return agency
 
 
 @require_POST
@@ -56,7 +47,7 @@ def agency_switch(request: HttpRequest) -> HttpResponse:
 
 
 def agency_overview(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     form = AgencySettingsForm(request.POST or None, initial=AgencySettingsForm.initial_for(agency))
     if request.method == "POST" and form.is_valid():
         agency_settings_update(agency=agency, actor=request.user, **form.cleaned_data)
@@ -77,7 +68,7 @@ def agency_overview(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 def member_list(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     form = MemberAddForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -108,7 +99,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     membership = get_object_or_404_in(
         Membership.objects.filter(agency=agency).select_related("user"), pk
     )
@@ -125,7 +116,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     membership = get_object_or_404_in(
         Membership.objects.filter(agency=agency).select_related("user"), pk
     )
@@ -153,7 +144,7 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def team_list(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,7 +159,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
 
 
 def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     team = get_object_or_404_in(Team.objects.filter(agency=agency), pk)
     form = TeamForm(request.POST or None, initial={"name": team.name})
     if request.method == "POST" and form.is_valid():
@@ -183,7 +174,7 @@ def team_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def team_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     team = get_object_or_404_in(Team.objects.filter(agency=agency), pk)
     if request.method == "POST":
         team_delete(team=team, actor=request.user)
@@ -202,7 +193,7 @@ def team_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def practitioner_list(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     form = PractitionerForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -221,7 +212,7 @@ def practitioner_list(request: HttpRequest) -> HttpResponse:
 
 
 def practitioner_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
     practitioner = get_object_or_404_in(Practitioner.objects.filter(agency=agency), pk)
     form = PractitionerForm(
         request.POST or None, agency=agency, initial=PractitionerForm.initial_for(practitioner)
@@ -242,7 +233,7 @@ def practitioner_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:
-    agency = _agency_for(request, Cap.AUDIT_LOG)
+    agency = current_agency_with(request, Cap.AUDIT_LOG)
     events = AuditEvent.objects.filter(agency=agency).select_related("actor")
     action = request.GET.get("action", "").strip()
     if action:

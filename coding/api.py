@@ -17,15 +17,15 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from accounts.access import get_own_coding
 from coding.forms import CodeChangeForm, CodingNotesForm, GlobalRatingForm, UtteranceNoteForm
 from coding.models import Coding, CodingKind, GlobalScale
 from coding.selectors import coding_results, score_definitions, score_rows
 from coding.services.codings import global_rating_set
 from coding.services.workspace import coding_notes_set, utterance_code_put, utterance_note_set
 from coding.views import coding_for_request
-from mi_coding.commands import validation_message
+from mi_coding.errors import validation_message
 from transcripts.models import Utterance
+from workflow.visibility import get_own_coding
 
 Payload = dict[str, Any]
 

@@ -12,7 +12,7 @@ from coding.forms import ThresholdsForm
 from coding.models import CodingScheme
 from coding.selectors import scheme_layout, schemes_visible_to, score_definitions
 from coding.services.schemes import thresholds_update
-from mi_coding.commands import validation_message
+from mi_coding.errors import validation_message
 
 
 def _scheme_for(request: HttpRequest, slug: str) -> CodingScheme:

@@ -9,15 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import (
-    Cap,
-    can,
-    codings_visible_to,
-    get_coding_for_user,
-    get_own_coding,
-    get_transcript_for_user,
-    require,
-)
+from accounts.access import Cap, can, require
 from coding.forms import ReopenForm, StartCodingForm
 from coding.models import PERSONAL_KINDS, Coding, CodingKind
 from coding.selectors import (
@@ -28,10 +20,16 @@ from coding.selectors import (
     schemes_visible_to,
     workspace_for,
 )
-from coding.services.codings import coding_create, coding_reopen, coding_submit
-from mi_coding.commands import validation_message
-from workflow.models import Assignment
+from coding.services.codings import coding_reopen, coding_submit
+from mi_coding.errors import validation_message
 from workflow.selectors.adjudication import adjudication_url
+from workflow.services.codings import coding_start
+from workflow.visibility import (
+    codings_visible_to,
+    get_coding_for_user,
+    get_own_coding,
+    get_transcript_for_user,
+)
 
 
 def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
@@ -155,7 +153,7 @@ def coding_reopen_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coding/reopen.html", {"coding": coding, "form": form})
 
 
-def coding_start(request: HttpRequest, transcript_pk: int) -> HttpResponse:
+def coding_start_view(request: HttpRequest, transcript_pk: int) -> HttpResponse:
     """Start (or continue) the user's own coding of a transcript."""
     transcript = get_transcript_for_user(request.user, transcript_pk)
     require(request.user, transcript.agency_id, Cap.CODE)
@@ -171,19 +169,12 @@ def coding_start(request: HttpRequest, transcript_pk: int) -> HttpResponse:
         transcript=transcript, coder=request.user, kind__in=PERSONAL_KINDS
     ).select_related("scheme")
     if request.method == "POST" and form.is_valid():
-        scheme = form.cleaned_data["scheme"]
-        existing = own.filter(scheme=scheme).first()
-        if existing is not None:
-            return redirect("coding:workspace", existing.pk)
-        assignment = Assignment.objects.filter(
-            transcript=transcript, coder=request.user, scheme=scheme
-        ).first()
         try:
-            coding = coding_create(
+            coding = coding_start(
                 transcript=transcript,
-                scheme=scheme,
+                scheme=form.cleaned_data["scheme"],
                 coder=request.user,
-                kind=assignment.kind if assignment else CodingKind.PRIMARY,
+                actor=request.user,
             )
         except ValidationError as exc:
             messages.error(request, validation_message(exc))

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from coding import scores
 from coding.selectors import ScoreDefinition
+from mi_coding.charts import INK, base_layout
 
 if TYPE_CHECKING:
     from dashboards.selectors import Session
@@ -29,20 +30,6 @@ BAND_FILLS = {
     scores.FAIR: "rgba(255, 193, 7, 0.16)",
     scores.GOOD: "rgba(25, 135, 84, 0.12)",
 }
-INK = "#1f3b73"
-FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 12}
-
-
-def base_layout(**extra: Any) -> dict[str, Any]:
-    return {
-        "template": "none",
-        "font": FONT,
-        "showlegend": False,
-        "hovermode": "closest",
-        "plot_bgcolor": "white",
-        "paper_bgcolor": "white",
-        **extra,
-    }
 
 
 def value_range(

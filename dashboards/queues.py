@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import codings_visible_to, practitioners_visible_to, transcripts_visible_to
+from accounts.access import practitioners_visible_to
 from accounts.models import Agency, Practitioner, User
 from coding import scores
 from coding.models import Coding, CodingKind, CodingScheme, CodingStatus
@@ -25,6 +25,7 @@ from coding.selectors import (
 from dashboards.records import record_results
 from workflow.models import Assignment
 from workflow.selectors.adjudication import adjudication_url
+from workflow.visibility import codings_visible_to, transcripts_visible_to
 
 RECENT_DAYS = 14
 LIST_LIMIT = 10

@@ -7,8 +7,8 @@ from accounts.access import (
     Cap,
     can,
     current_agency,
+    current_agency_with,
     get_practitioner_for_user,
-    require,
     role_in,
     teams_visible_to,
 )
@@ -90,14 +90,6 @@ def practitioner_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _audit_agency(request: HttpRequest) -> Agency:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    require(request.user, agency.pk, Cap.DASHBOARDS)
-    return agency
-
-
 def _audit_form(request: HttpRequest, agency: Agency) -> AuditFilterForm:
     return AuditFilterForm(
         request.GET or None,
@@ -114,7 +106,7 @@ def _sort(request: HttpRequest, audit: selectors.Audit) -> tuple[str, bool]:
 
 
 def agency_audit(request: HttpRequest) -> HttpResponse:
-    agency = _audit_agency(request)
+    agency = current_agency_with(request, Cap.DASHBOARDS)
     form = _audit_form(request, agency)
     filters = form.filters()
     if filters is None:
@@ -153,7 +145,7 @@ def audit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     audit log."""
     if fmt not in FORMATS:
         raise Http404
-    agency = _audit_agency(request)
+    agency = current_agency_with(request, Cap.DASHBOARDS)
     form = _audit_form(request, agency)
     if form.is_bound and not form.is_valid():
         errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)

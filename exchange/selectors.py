@@ -11,11 +11,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from accounts.access import codings_visible_to
 from accounts.models import Agency, User
 from coding.models import Coding, CodingKind, CodingScheme, UtteranceCode
 from coding.selectors import SchemeLayout, coding_results, scheme_layout
 from transcripts.models import Transcript
+from workflow.visibility import codings_visible_to
 
 SCORE_COLUMNS = [
     "transcript_id",

@@ -39,7 +39,7 @@ from exchange.selectors import (
     utterance_code_table,
 )
 from exchange.services import codings_import
-from mi_coding.commands import validation_message
+from mi_coding.errors import validation_message
 from mi_coding.tabular import CSV, table_response
 
 

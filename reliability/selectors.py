@@ -3,7 +3,7 @@
 Only submitted codings enter; calibration codings never do, and consensus codings (a joint
 rating, not an independent one) only when asked, as a rater of their own named
 ``CONSENSUS_RATER``. The caller passes the codings the user may see
-(``accounts.access.codings_visible_to``), so a blind coding hidden from them never counts.
+(``workflow.visibility.codings_visible_to``), so a blind coding hidden from them never counts.
 """
 
 from __future__ import annotations

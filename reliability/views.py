@@ -7,13 +7,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import (
-    Cap,
-    codings_visible_to,
-    current_agency,
-    require,
-    transcripts_visible_to,
-)
+from accounts.access import Cap, current_agency_with
 from accounts.models import Agency, User
 from coding.models import Coding, CodingStatus
 from mi_coding.pagination import paginate
@@ -36,6 +30,7 @@ from reliability.selectors import (
     reliability_data,
 )
 from transcripts.models import Utterance
+from workflow.visibility import codings_visible_to, transcripts_visible_to
 
 # Parameters of the form; a cell link keeps them and adds its own.
 FORM_PARAMS = (
@@ -48,14 +43,6 @@ FORM_PARAMS = (
     "practitioner",
     "include_consensus",
 )
-
-
-def _agency(request: HttpRequest) -> Agency:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    require(request.user, agency.pk, Cap.RELIABILITY)
-    return agency
 
 
 def _visible_codings(user: User, agency: Agency) -> QuerySet[Coding]:
@@ -114,7 +101,7 @@ def _form_query(request: HttpRequest) -> dict[str, list[str]]:
 
 
 def reliability_index(request: HttpRequest) -> HttpResponse:
-    agency = _agency(request)
+    agency = current_agency_with(request, Cap.RELIABILITY)
     codings = _visible_codings(request.user, agency)
     form = _form(request, agency, codings)
     context: dict[str, Any] = {"form": form, "agency": agency}
@@ -187,7 +174,7 @@ def _report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 
 def reliability_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The same report as the page, as a CSV table or the documented JSON."""
-    agency = _agency(request)
+    agency = current_agency_with(request, Cap.RELIABILITY)
     codings = _visible_codings(request.user, agency)
     form = _form(request, agency, codings)
     if not form.is_bound or not form.is_valid():
@@ -214,7 +201,7 @@ def reliability_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def reliability_cell(request: HttpRequest) -> HttpResponse:
     """The utterances in one cell of a pair's confusion matrix (or all the pair's
     disagreements), each with both coders' codes side by side."""
-    agency = _agency(request)
+    agency = current_agency_with(request, Cap.RELIABILITY)
     codings = _visible_codings(request.user, agency)
     form = _form(request, agency, codings)
     first, second = request.GET.get("a", ""), request.GET.get("b", "")

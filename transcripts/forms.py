@@ -19,8 +19,8 @@ from transcripts.parsers import (
 )
 from transcripts.parsers.archive import megabytes
 from transcripts.parsers.timecodes import format_clock, time_seconds
-from transcripts.selectors import CodingProgress, TranscriptFilters
 from transcripts.speakers import SpeakerGuess
+from workflow.selectors.transcripts import CodingProgress, TranscriptFilters
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -21,5 +21,5 @@ urlpatterns = [
     path("<int:pk>/speakers/", manage.transcript_speakers, name="speakers"),
     path("<int:pk>/segment/", manage.transcript_segment, name="segment"),
     path("<int:pk>/utterances/<int:utterance_pk>/", manage.utterance_edit, name="utterance"),
-    path("<int:pk>/delete/", manage.transcript_delete, name="delete"),
+    path("<int:pk>/delete/", manage.transcript_delete_view, name="delete"),
 ]

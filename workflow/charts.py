@@ -14,7 +14,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from dashboards.charts import INK, base_layout
+from mi_coding.charts import INK, base_layout
 from workflow.selectors.calibration import DriftPoint
 
 DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]

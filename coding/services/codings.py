@@ -16,7 +16,6 @@ from coding.models import (
     UtteranceCode,
 )
 from transcripts.models import SpeakerRole, Transcript, Utterance
-from workflow.models import Assignment
 
 
 def coding_create(
@@ -42,15 +41,11 @@ def coding_create(
         )
     try:
         with transaction.atomic():
-            coding = Coding.objects.create(
+            # The same lock the parse edits take: an edit and the first coding never overlap.
+            Transcript.objects.select_for_update().filter(pk=transcript.pk).exists()
+            return Coding.objects.create(
                 transcript=transcript, scheme=scheme, coder=coder, kind=kind
             )
-            if kind in PERSONAL_KINDS:
-                # However the coder starts, their coding fulfils their assignment.
-                Assignment.objects.filter(
-                    transcript=transcript, coder=coder, scheme=scheme, coding__isnull=True
-                ).update(coding=coding)
-            return coding
     except IntegrityError as exc:
         raise ValidationError(
             f"{coder.username} already has a coding of this transcript with {scheme.name}"

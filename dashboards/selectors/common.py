@@ -11,7 +11,6 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
-from accounts.access import codings_visible_to
 from accounts.models import Agency, Team, User
 from coding.models import Code, Coding, CodingScheme, CodingStatus, GlobalScale
 from coding.selectors import (
@@ -22,6 +21,7 @@ from coding.selectors import (
     session_records,
 )
 from dashboards.records import record_results, score_rows
+from workflow.visibility import codings_visible_to
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from accounts.access import codings_visible_to
 from accounts.models import Practitioner, User
 from coding.models import Code, Coding, CodingScheme, GlobalScale
 from coding.selectors import (
@@ -18,6 +17,7 @@ from coding.selectors import (
 from dashboards import stats
 from dashboards.records import PRACTITIONER_KEY, session_frame
 from dashboards.selectors.common import default_scheme, thresholds_of
+from workflow.visibility import codings_visible_to
 
 
 @dataclass

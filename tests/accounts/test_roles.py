@@ -8,6 +8,7 @@ from accounts.models import Membership, Role
 from coding.models import CodingKind
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from workflow import visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ def test_practitioner_sees_only_their_own_sessions(
 ):
     own = factories.make_transcript(agency, practitioner)
     other = factories.make_transcript(agency, other_practitioner)
-    assert list(access.transcripts_visible_to(practitioner_user)) == [own]
+    assert list(visibility.transcripts_visible_to(practitioner_user)) == [own]
     client = client_for(practitioner_user)
     assert client.get(reverse("transcripts:detail", args=[own.pk])).status_code == 200
     assert client.get(reverse("transcripts:detail", args=[other.pk])).status_code == 404
@@ -34,15 +35,15 @@ def test_practitioner_reads_submitted_feedback_but_not_work_in_progress(
     transcript = factories.make_transcript(agency, practitioner)
     done = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
     factories.make_coding(transcript, coder2, kind=CodingKind.DOUBLE)
-    assert list(access.codings_visible_to(practitioner_user)) == [done]
+    assert list(visibility.codings_visible_to(practitioner_user)) == [done]
 
 
 def test_coder_sees_only_assigned_transcripts(agency, practitioner, coder, supervisor):
     assigned = factories.make_transcript(agency, practitioner)
     factories.make_transcript(agency, practitioner)
     factories.make_coding(assigned, coder)
-    assert list(access.transcripts_visible_to(coder)) == [assigned]
-    assert access.transcripts_visible_to(supervisor).count() == 2
+    assert list(visibility.transcripts_visible_to(coder)) == [assigned]
+    assert visibility.transcripts_visible_to(supervisor).count() == 2
 
 
 def test_coder_is_blind_to_another_coding_of_the_same_transcript(
@@ -53,7 +54,7 @@ def test_coder_is_blind_to_another_coding_of_the_same_transcript(
     theirs = factories.make_coding(
         transcript, coder2, kind=CodingKind.DOUBLE, globals_=ALL_GLOBALS, submitted=True
     )
-    assert list(access.codings_visible_to(coder)) == [mine]
+    assert list(visibility.codings_visible_to(coder)) == [mine]
     response = client_for(coder).get(reverse("coding:workspace", args=[theirs.pk]))
     assert response.status_code == 404
 
@@ -66,10 +67,10 @@ def test_agency_setting_unblinds_coders_only_once_every_coding_is_submitted(
     transcript = factories.make_transcript(agency, practitioner)
     mine = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
     theirs = factories.make_coding(transcript, coder2, kind=CodingKind.DOUBLE)
-    assert set(access.codings_visible_to(coder)) == {mine}
+    assert set(visibility.codings_visible_to(coder)) == {mine}
     theirs.status, theirs.submitted_at = "submitted", mine.submitted_at
     theirs.save()
-    assert set(access.codings_visible_to(coder)) == {mine, theirs}
+    assert set(visibility.codings_visible_to(coder)) == {mine, theirs}
 
 
 def test_supervisor_sees_every_coding_and_researcher_only_submitted(
@@ -78,8 +79,8 @@ def test_supervisor_sees_every_coding_and_researcher_only_submitted(
     transcript = factories.make_transcript(agency, practitioner)
     done = factories.make_coding(transcript, coder, globals_=ALL_GLOBALS, submitted=True)
     open_ = factories.make_coding(transcript, coder2, kind=CodingKind.DOUBLE)
-    assert set(access.codings_visible_to(supervisor)) == {done, open_}
-    assert set(access.codings_visible_to(researcher)) == {done}
+    assert set(visibility.codings_visible_to(supervisor)) == {done, open_}
+    assert set(visibility.codings_visible_to(researcher)) == {done}
 
 
 @pytest.mark.parametrize(

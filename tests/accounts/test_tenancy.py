@@ -6,6 +6,7 @@ from django.urls import reverse
 from accounts import access
 from accounts.models import Membership, Role, Team
 from tests import factories
+from workflow import visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -84,8 +85,8 @@ def test_page_404_does_not_leak_the_object(world, outsider, client_for):
 @pytest.mark.parametrize(
     "selector",
     [
-        access.transcripts_visible_to,
-        access.codings_visible_to,
+        visibility.transcripts_visible_to,
+        visibility.codings_visible_to,
         access.practitioners_visible_to,
         access.teams_visible_to,
     ],
@@ -100,8 +101,8 @@ def test_every_selector_filters_by_agency(world, admin_user, outsider, selector)
 
 def test_user_without_membership_sees_nothing(world):
     lonely = factories.make_user(None)
-    assert not access.transcripts_visible_to(lonely).exists()
-    assert not access.codings_visible_to(lonely).exists()
+    assert not visibility.transcripts_visible_to(lonely).exists()
+    assert not visibility.codings_visible_to(lonely).exists()
     assert not access.practitioners_visible_to(lonely).exists()
 
 

@@ -7,11 +7,11 @@ import random
 
 import pytest
 
-from accounts import access
 from coding.models import Coding, CodingKind, CodingStatus
 from coding.selectors import codings_of_record, session_records
 from tests import factories
 from tests.dashboards.conftest import tiny_scheme
+from workflow import visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +56,8 @@ def test_session_records_choose_what_codings_of_record_chooses(
     for codings in (
         Coding.objects.all(),
         Coding.objects.filter(scheme=schemes[1]),
-        access.codings_visible_to(coder),
-        access.codings_visible_to(supervisor).filter(transcript__practitioner=practitioner),
+        visibility.codings_visible_to(coder),
+        visibility.codings_visible_to(supervisor).filter(transcript__practitioner=practitioner),
     ):
         expected = codings_of_record(codings)
         records = session_records(codings)

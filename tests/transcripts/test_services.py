@@ -1,4 +1,4 @@
-"""Writes to transcripts: batch import, parse edits, frozen parses, audio, segment, delete."""
+"""Writes to transcripts: batch import, parse edits, frozen parses, audio, segment."""
 
 import random
 from pathlib import Path
@@ -310,34 +310,4 @@ def test_replacing_audio_deletes_the_old_file(
     assert not old.exists()
     with django_capture_on_commit_callbacks(execute=True):
         services.transcript_audio_remove(transcript=transcript)
-    assert not list(media_root.rglob("*.*"))
-
-
-def test_delete_without_codings(transcript, supervisor):
-    pk = transcript.pk
-    services.transcript_delete(transcript=transcript, actor=supervisor)
-    assert not Transcript.objects.filter(pk=pk).exists()
-    assert not Utterance.objects.exists()
-    event = AuditEvent.objects.get(action="transcript.delete")
-    assert event.details["utterances"] == 4
-    assert event.object_id == str(pk)
-
-
-def test_delete_with_submitted_codings_needs_explicit_confirmation(transcript, coder, admin_user):
-    factories.make_coding(transcript, coder, submitted=True)
-    with pytest.raises(ValidationError, match="1 submitted coding; confirm"):
-        services.transcript_delete(transcript=transcript, actor=admin_user)
-    assert Transcript.objects.filter(pk=transcript.pk).exists()
-    services.transcript_delete(transcript=transcript, submitted_confirmed=True, actor=admin_user)
-    assert not Transcript.objects.exists()
-    event = AuditEvent.objects.get(action="transcript.delete")
-    assert (event.actor, event.details["submitted_codings"]) == (admin_user, 1)
-
-
-def test_delete_removes_the_audio_file(transcript, media_root, django_capture_on_commit_callbacks):
-    services.transcript_audio_set(
-        transcript=transcript, file=SimpleUploadedFile("a.mp3", AUDIO["mp3"])
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        services.transcript_delete(transcript=transcript)
     assert not list(media_root.rglob("*.*"))

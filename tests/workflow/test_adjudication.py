@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import access
 from accounts.models import AuditEvent
 from coding.models import Coding, CodingKind, CodingStatus, GlobalScale, UtteranceCode
 from coding.selectors import codings_of_record
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from workflow import visibility
 from workflow.models import AdjudicationDecision, DecisionSource
 from workflow.selectors.adjudication import adjudication_cases, adjudication_for
 from workflow.services.adjudication import (
@@ -292,10 +292,10 @@ def test_coders_stay_blind_to_the_consensus_while_it_is_open(case, agency, coder
     agency.coders_see_others_after_submission = True
     agency.save()
     transcript, first, second = case
-    assert set(access.codings_visible_to(coder)) == {first, second}
+    assert set(visibility.codings_visible_to(coder)) == {first, second}
     consensus = adjudication_start(transcript=transcript, scheme=first.scheme, actor=supervisor)
-    assert set(access.codings_visible_to(coder)) == {first}
-    assert consensus not in access.codings_visible_to(coder)
+    assert set(visibility.codings_visible_to(coder)) == {first}
+    assert consensus not in visibility.codings_visible_to(coder)
 
 
 def test_the_page_reads_in_a_fixed_number_of_queries(

@@ -4,10 +4,10 @@ sees only their own; supervisors see all; the agency may unblind coders afterwar
 import pytest
 from django.urls import reverse
 
-from accounts import access
 from coding.models import CodingKind, CodingStatus
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from workflow import visibility
 from workflow.models import Assignment
 
 pytestmark = pytest.mark.django_db
@@ -117,10 +117,10 @@ def test_a_pending_assignment_keeps_the_transcript_blind(
     pending = Assignment.objects.create(
         agency=agency, transcript=transcript, coder=third, scheme=mine.scheme, kind="double"
     )
-    assert set(access.codings_visible_to(coder)) == {mine}
+    assert set(visibility.codings_visible_to(coder)) == {mine}
     assert client_for(coder).get(reverse("coding:workspace", args=[theirs.pk])).status_code == 404
     pending.delete()
-    assert set(access.codings_visible_to(coder)) == {mine, theirs}
+    assert set(visibility.codings_visible_to(coder)) == {mine, theirs}
 
 
 def test_a_calibration_coding_never_reveals_the_gold_standard(
@@ -132,11 +132,11 @@ def test_a_calibration_coding_never_reveals_the_gold_standard(
         transcript, supervisor, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
     )
     practice = factories.make_coding(transcript, coder, kind=CodingKind.CALIBRATION)
-    assert set(access.codings_visible_to(coder)) == {practice}
+    assert set(visibility.codings_visible_to(coder)) == {practice}
     client = client_for(coder)
     assert client.get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
     _submit(practice)
-    assert set(access.codings_visible_to(coder)) == {practice}
+    assert set(visibility.codings_visible_to(coder)) == {practice}
     assert client.get(reverse("coding:feedback", args=[gold.pk])).status_code == 404
     page = client.get(reverse("transcripts:detail", args=[transcript.pk])).content.decode()
     assert reverse("coding:workspace", args=[gold.pk]) not in page
@@ -153,7 +153,7 @@ def test_unblinding_never_shows_a_gold_standard(
     gold = factories.make_coding(
         transcript, supervisor, kind=CodingKind.GOLD, globals_=ALL_GLOBALS, submitted=True
     )
-    assert set(access.codings_visible_to(coder)) == {mine}
+    assert set(visibility.codings_visible_to(coder)) == {mine}
     assert client_for(coder).get(reverse("coding:workspace", args=[gold.pk])).status_code == 404
 
 
@@ -254,4 +254,4 @@ def test_an_assignment_whose_coder_already_has_a_coding_is_not_pending(
     Assignment.objects.create(
         agency=agency, transcript=transcript, coder=coder2, scheme=mine.scheme, kind="double"
     )
-    assert set(access.codings_visible_to(coder)) == {mine, theirs}
+    assert set(visibility.codings_visible_to(coder)) == {mine, theirs}

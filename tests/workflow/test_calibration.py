@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts import access
 from accounts.models import AuditEvent, Role
 from coding.models import Coding, CodingKind, CodingStatus
 from coding.selectors import codings_of_record
@@ -15,6 +14,7 @@ from coding.services.codings import coding_create, coding_submit
 from reliability import stats
 from tests import factories
 from tests.factories import ALL_GLOBALS
+from workflow import visibility
 from workflow.calibration import Unit, calibration_results
 from workflow.models import CalibrationAttempt, TrainingItem
 from workflow.services.calibration import calibration_finish, calibration_start
@@ -224,7 +224,7 @@ def test_a_coder_calibrates_and_sees_results_against_the_gold(
     assert response["Location"] == reverse("workflow:attempt", args=[attempt.pk])
     practice = attempt.items.get().coding
     assert (practice.kind, practice.transcript_id) == (CodingKind.CALIBRATION, gold.transcript_id)
-    assert set(access.codings_visible_to(coder)) == {practice}
+    assert set(visibility.codings_visible_to(coder)) == {practice}
     _code_and_submit(practice, {1: ["Q"], 3: ["CR"], 5: ["CR"], 7: ["Q"]}, coder)
     client.post(reverse("workflow:attempt_finish", args=[attempt.pk]))
     attempt.refresh_from_db()

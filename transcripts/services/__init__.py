@@ -19,7 +19,7 @@ from transcripts.services.parse import (
     utterance_split,
     utterance_text_set,
 )
-from transcripts.services.records import transcript_delete, transcript_update
+from transcripts.services.records import transcript_update
 
 __all__ = [
     "PARSE_FROZEN",
@@ -29,7 +29,6 @@ __all__ = [
     "transcript_audio_remove",
     "transcript_audio_set",
     "transcript_create",
-    "transcript_delete",
     "transcript_segment_pick",
     "transcript_segment_set",
     "transcript_update",

@@ -1,14 +1,12 @@
-"""A transcript's details, and deleting it."""
+"""What is known about a session: its practitioner, title, date, target and client."""
 
 import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 
 from accounts.models import Practitioner, User
 from accounts.services import audit_record
-from coding.models import CodingStatus
 from transcripts.models import Transcript
 
 
@@ -36,40 +34,3 @@ def transcript_update(
             actor=actor, action="transcript.update", agency=transcript.agency, target=transcript
         )
     return transcript
-
-
-def transcript_delete(
-    *, transcript: Transcript, submitted_confirmed: bool = False, actor: User | None = None
-) -> None:
-    """Delete a transcript with its utterances, codings and audio.
-
-    With submitted codings, the caller must have confirmed their loss explicitly.
-    """
-    counts = transcript.codings.aggregate(
-        codings=Count("id"), submitted=Count("id", filter=Q(status=CodingStatus.SUBMITTED))
-    )
-    if counts["submitted"] and not submitted_confirmed:
-        raise ValidationError(
-            f"this transcript has {counts['submitted']} submitted coding"
-            f"{'' if counts['submitted'] == 1 else 's'}; confirm that they are deleted too"
-        )
-    audio = transcript.audio.name
-    storage = transcript.audio.storage
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action="transcript.delete",
-            agency=transcript.agency,
-            target=transcript,
-            details={
-                "title": transcript.label,
-                "practitioner": transcript.practitioner.display_name,
-                "utterances": transcript.utterances.count(),
-                "codings": counts["codings"],
-                "submitted_codings": counts["submitted"],
-                "source": transcript.source_filename,
-            },
-        )
-        transcript.delete()
-        if audio:
-            transaction.on_commit(lambda: storage.delete(audio))

@@ -1,14 +1,7 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from accounts.access import (
-    Cap,
-    can,
-    codings_visible_to,
-    current_agency,
-    get_transcript_for_user,
-    transcripts_visible_to,
-)
+from accounts.access import Cap, can, current_agency
 from mi_coding.http import ranged_file_response
 from mi_coding.pagination import paginate
 from transcripts.forms import AudioForm, SegmentForm, TranscriptFilterForm
@@ -19,8 +12,9 @@ from transcripts.selectors import (
     speakers_of,
     teams_in,
     timeline_of,
-    transcripts_for_list,
 )
+from workflow.selectors.transcripts import transcripts_for_list
+from workflow.visibility import codings_visible_to, get_transcript_for_user, transcripts_visible_to
 
 
 def transcript_list(request: HttpRequest) -> HttpResponse:

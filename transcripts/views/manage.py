@@ -1,18 +1,18 @@
 """Changing a stored transcript: its details, speakers, utterances, segment, audio; deleting."""
 
-from collections.abc import Callable
+from functools import partial
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, can, get_object_or_404_in, get_transcript_for_user, require
+from accounts.access import Cap, can, get_object_or_404_in, require
 from coding.models import CodingStatus
-from mi_coding.commands import validation_message
+from coding.services.transcripts import transcript_delete
+from mi_coding.errors import perform
 from transcripts import services
 from transcripts.forms import (
     AudioForm,
@@ -27,6 +27,7 @@ from transcripts.models import Transcript
 from transcripts.parsers.timecodes import format_clock
 from transcripts.segments import sentence_boundaries
 from transcripts.selectors import coding_has_begun, speakers_of
+from workflow.visibility import get_transcript_for_user
 
 
 def _managed(request: HttpRequest, pk: int) -> Transcript:
@@ -41,19 +42,6 @@ def _detail(transcript: Transcript, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def _apply(
-    request: HttpRequest, service: Callable[..., object], success: str, **arguments: object
-) -> bool:
-    """Call a service as the user; its ValidationError becomes a message. True on success."""
-    try:
-        service(actor=request.user, **arguments)
-    except ValidationError as exc:
-        messages.error(request, validation_message(exc))
-        return False
-    messages.success(request, success)
-    return True
-
-
 def transcript_edit(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = _managed(request, pk)
     form = TranscriptForm(
@@ -64,12 +52,15 @@ def transcript_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _apply(
+        and perform(
             request,
-            services.transcript_update,
+            partial(
+                services.transcript_update,
+                actor=request.user,
+                transcript=transcript,
+                **form.cleaned_data,
+            ),
             "Session details saved.",
-            transcript=transcript,
-            **form.cleaned_data,
         )
     ):
         return redirect(_detail(transcript))
@@ -83,12 +74,15 @@ def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose practitioner, client or other for every speaker.")
     else:
-        _apply(
+        perform(
             request,
-            services.speaker_roles_set,
+            partial(
+                services.speaker_roles_set,
+                actor=request.user,
+                transcript=transcript,
+                roles=form.roles(),
+            ),
             "Speaker roles saved.",
-            transcript=transcript,
-            roles=form.roles(),
         )
     return redirect(_detail(transcript, "speakers"))
 
@@ -117,32 +111,37 @@ def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResp
     back = _detail(transcript, f"u{utterance.position}")
     position = utterance.position
     if action == "text" and text_form.is_valid():
-        if _apply(
+        if perform(
             request,
-            services.utterance_text_set,
+            partial(
+                services.utterance_text_set,
+                actor=request.user,
+                utterance=utterance,
+                text=text_form.cleaned_data["text"],
+            ),
             f"Utterance {position} corrected.",
-            utterance=utterance,
-            text=text_form.cleaned_data["text"],
         ):
             return redirect(back)
     elif action == "split" and split_form.is_valid():
-        if _apply(
+        if perform(
             request,
-            services.utterance_split,
+            partial(
+                services.utterance_split,
+                actor=request.user,
+                utterance=utterance,
+                at=split_form.cleaned_data["at"],
+            ),
             f"Utterance {position} split in two.",
-            utterance=utterance,
-            at=split_form.cleaned_data["at"],
         ):
             return redirect(back)
     elif action in ("merge_next", "merge_previous"):
         first = utterance if action == "merge_next" else previous
         if first is None:
             messages.error(request, "There is no utterance before this one.")
-        elif _apply(
+        elif perform(
             request,
-            services.utterance_merge,
+            partial(services.utterance_merge, actor=request.user, utterance=first),
             f"Utterances {first.position} and {first.position + 1} merged.",
-            utterance=first,
         ):
             return redirect(_detail(transcript, f"u{first.position}"))
     elif action is not None:
@@ -167,11 +166,10 @@ def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResp
 def transcript_segment(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = _managed(request, pk)
     if request.POST.get("action") == "random":
-        if _apply(
+        if perform(
             request,
-            services.transcript_segment_pick,
+            partial(services.transcript_segment_pick, actor=request.user, transcript=transcript),
             "Segment picked at random.",
-            transcript=transcript,
         ):
             messages.info(request, _segment_text(transcript))
     else:
@@ -179,13 +177,16 @@ def transcript_segment(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, " ".join(_form_errors(form)))
         else:
-            _apply(
+            perform(
                 request,
-                services.transcript_segment_set,
+                partial(
+                    services.transcript_segment_set,
+                    actor=request.user,
+                    transcript=transcript,
+                    start=form.cleaned_data["segment_start"],
+                    end=form.cleaned_data["segment_end"],
+                ),
                 "Coded segment saved.",
-                transcript=transcript,
-                start=form.cleaned_data["segment_start"],
-                end=form.cleaned_data["segment_end"],
             )
     return redirect(_detail(transcript, "segment"))
 
@@ -210,12 +211,15 @@ def transcript_audio_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(_form_errors(form)))
     else:
-        _apply(
+        perform(
             request,
-            services.transcript_audio_set,
+            partial(
+                services.transcript_audio_set,
+                actor=request.user,
+                transcript=transcript,
+                file=form.cleaned_data["audio"],
+            ),
             "Audio attached.",
-            transcript=transcript,
-            file=form.cleaned_data["audio"],
         )
     return redirect(_detail(transcript, "audio"))
 
@@ -223,11 +227,15 @@ def transcript_audio_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def transcript_audio_remove(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = _managed(request, pk)
-    _apply(request, services.transcript_audio_remove, "Audio removed.", transcript=transcript)
+    perform(
+        request,
+        partial(services.transcript_audio_remove, actor=request.user, transcript=transcript),
+        "Audio removed.",
+    )
     return redirect(_detail(transcript, "audio"))
 
 
-def transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def transcript_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete after confirmation; with submitted codings only an agency admin may, and only
     after a second confirmation."""
     transcript = _managed(request, pk)
@@ -243,12 +251,15 @@ def transcript_delete(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = confirmed or (stage == "final" and bool(submitted) and second.is_valid())
     if confirmed:
         label = transcript.label
-        if _apply(
+        if perform(
             request,
-            services.transcript_delete,
+            partial(
+                transcript_delete,
+                actor=request.user,
+                transcript=transcript,
+                submitted_confirmed=bool(submitted),
+            ),
             f"“{label}” was deleted.",
-            transcript=transcript,
-            submitted_confirmed=bool(submitted),
         ):
             return redirect("transcripts:list")
     return render(

@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, agencies_for, current_agency, get_object_or_404_in, require
+from accounts.access import (
+    Cap,
+    agencies_for,
+    current_agency_with,
+    get_object_or_404_in,
+    require,
+)
 from accounts.models import Agency, Practitioner
-from mi_coding.commands import validation_message
+from mi_coding.errors import validation_message
 from transcripts.forms import ColumnsForm, DocumentForm, UploadForm
 from transcripts.parsers import ParseError, parse_source
 from transcripts.parsers.archive import megabytes
@@ -29,10 +35,7 @@ PREVIEW_GONE = "That preview has expired or was already saved. Upload the file a
 
 
 def transcript_upload(request: HttpRequest) -> HttpResponse:
-    agency = current_agency(request)
-    if agency is None:
-        raise Http404
-    require(request.user, agency.pk, Cap.MANAGE_TRANSCRIPTS)
+    agency = current_agency_with(request, Cap.MANAGE_TRANSCRIPTS)
     form = UploadForm(request.POST or None, request.FILES or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         token = preview_save(

@@ -24,7 +24,6 @@ from coding.models import (
     UtteranceCode,
 )
 from coding.services.codings import (
-    coding_create,
     coding_submit,
     global_rating_set,
     utterance_code_clear,
@@ -34,6 +33,7 @@ from coding.services.codings import (
 from transcripts.models import Transcript, Utterance
 from workflow.models import AdjudicationDecision, DecisionSource
 from workflow.selectors.adjudication import adjudication_for, adjudication_sources, consensus_of
+from workflow.services.codings import coding_start
 
 
 def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: User) -> Coding:
@@ -45,8 +45,12 @@ def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: U
         sources = adjudication_sources(transcript, scheme)
         if len(sources) < 2:
             raise ValidationError("adjudication needs two or more submitted codings")
-        consensus = coding_create(
-            transcript=transcript, scheme=scheme, coder=actor, kind=CodingKind.CONSENSUS
+        consensus = coding_start(
+            transcript=transcript,
+            scheme=scheme,
+            coder=actor,
+            actor=actor,
+            kind=CodingKind.CONSENSUS,
         )
         case = adjudication_for(transcript, scheme, sources)
         agreed = [item for item in case.items if item.agreed]

@@ -14,10 +14,10 @@ from accounts.models import Agency, AuditEvent, User
 from accounts.services import audit_event_build, audit_record
 from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingScheme
 from coding.selectors import schemes_for
-from coding.services.codings import coding_create
 from transcripts.models import Transcript
 from workflow.models import Assignment, ReliabilitySet
 from workflow.people import coders_of
+from workflow.services.codings import coding_start
 
 
 class AssignMode:
@@ -187,37 +187,21 @@ def assignments_create(
 
 
 def assignment_start(*, assignment: Assignment, actor: User) -> Coding:
-    """The assignment's coding, created when its coder first opens it."""
+    """The assignment's coding, started when its coder first opens it."""
     with transaction.atomic():
         assignment = (
             Assignment.objects.select_for_update(of=("self",))
-            .select_related("transcript", "scheme", "coding")
+            .select_related("transcript", "transcript__agency", "scheme", "coding", "coder")
             .get(pk=assignment.pk)
         )
         if assignment.coding is not None:
             return assignment.coding
-        existing = Coding.objects.filter(
+        return coding_start(
             transcript=assignment.transcript,
             scheme=assignment.scheme,
             coder=assignment.coder,
-            kind__in=PERSONAL_KINDS,
-        ).first()
-        coding = existing or coding_create(
-            transcript=assignment.transcript,
-            scheme=assignment.scheme,
-            coder=assignment.coder,
-            kind=assignment.kind,
-        )
-        assignment.coding = coding
-        assignment.save(update_fields=["coding"])
-        audit_record(
             actor=actor,
-            action="coding.start",
-            agency=assignment.agency,
-            target=coding,
-            details={"assignment": assignment.pk, "kind": coding.kind},
         )
-    return coding
 
 
 def assignment_delete(*, assignment: Assignment, actor: User) -> None:

@@ -9,10 +9,10 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
-from coding.services.codings import coding_create
 from workflow.calibration import calibration_results
 from workflow.models import CalibrationAttempt, CalibrationCoding, TrainingSet
 from workflow.selectors.calibration import calibration_data
+from workflow.services.codings import coding_start
 
 
 def calibration_start(*, training_set: TrainingSet, coder: User) -> CalibrationAttempt:
@@ -46,10 +46,11 @@ def calibration_start(*, training_set: TrainingSet, coder: User) -> CalibrationA
                 CalibrationCoding(
                     attempt=attempt,
                     gold=item.gold,
-                    coding=coding_create(
+                    coding=coding_start(
                         transcript=item.transcript,
                         scheme=training_set.scheme,
                         coder=coder,
+                        actor=coder,
                         kind=CodingKind.CALIBRATION,
                     ),
                 )

@@ -7,10 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, get_coding_for_user, get_transcript_for_user, require
+from accounts.access import Cap, current_agency_with, require
 from coding.models import Coding, CodingKind, GlobalScale
 from coding.selectors import schemes_for
-from mi_coding.commands import validation_message
+from mi_coding.errors import perform, validation_message
 from mi_coding.pagination import paginate
 from workflow.forms import DecisionForm
 from workflow.models import DecisionSource
@@ -26,11 +26,11 @@ from workflow.services.adjudication import (
     adjudication_finish,
     adjudication_start,
 )
-from workflow.views.common import agency_for, perform
+from workflow.visibility import get_coding_for_user, get_transcript_for_user
 
 
 def adjudication_list(request: HttpRequest) -> HttpResponse:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     show_all = request.GET.get("show") == "all"
     cases = adjudication_cases(agency, open_only=not show_all)
     return render(

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, get_object_or_404_in
-from mi_coding.commands import validation_message
+from accounts.access import Cap, current_agency_with, get_object_or_404_in
+from mi_coding.errors import perform, validation_message
 from mi_coding.pagination import paginate
 from transcripts.models import Transcript
 from workflow.forms import AssignForm
@@ -28,12 +28,12 @@ from workflow.services.assignments import (
     assignment_start,
     assignments_create,
 )
-from workflow.views.common import agency_for, hidden_fields, perform
+from workflow.views.common import hidden_fields
 
 
 def coder_queue(request: HttpRequest) -> HttpResponse:
     """What the signed-in coder has to code, is coding and has submitted."""
-    agency = agency_for(request, Cap.CODE)
+    agency = current_agency_with(request, Cap.CODE)
     today = timezone.localdate()
     status = request.GET.get("status")
     if status != AssignmentStatus.SUBMITTED:
@@ -55,7 +55,7 @@ def coder_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def assignment_begin(request: HttpRequest, pk: int) -> HttpResponse:
     """Start (or continue) an assignment: its coding is created on first use."""
-    agency = agency_for(request, Cap.CODE)
+    agency = current_agency_with(request, Cap.CODE)
     assignment = get_object_or_404_in(
         Assignment.objects.filter(agency=agency, coder=request.user), pk
     )
@@ -69,7 +69,7 @@ def assignment_begin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def assignment_overview(request: HttpRequest) -> HttpResponse:
     """Progress per coder and per transcript."""
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     today = timezone.localdate()
     show = request.GET.get("show", "open")
     if show not in TRANSCRIPT_FILTERS:
@@ -94,7 +94,7 @@ def assignment_overview(request: HttpRequest) -> HttpResponse:
 
 def assign(request: HttpRequest) -> HttpResponse:
     """Assign transcripts to coders, one or many at once, after a confirmation."""
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     initial = {}
     if request.GET.get("transcript", "").isdigit():
         initial["transcripts"] = [int(request.GET["transcript"])]
@@ -145,7 +145,7 @@ def assign(request: HttpRequest) -> HttpResponse:
 
 
 def assignment_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     assignment = get_object_or_404_in(
         Assignment.objects.filter(agency=agency).select_related("transcript", "coder", "agency"),
         pk,

@@ -6,17 +6,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, can, get_object_or_404_in
-from mi_coding.commands import validation_message
+from accounts.access import Cap, can, current_agency_with, get_object_or_404_in
+from mi_coding.errors import perform, validation_message
 from workflow.charts import drift_figure
 from workflow.models import CalibrationAttempt
 from workflow.selectors.calibration import attempts_of, drift_by_coder, training_sets_of
 from workflow.services.calibration import calibration_finish, calibration_start
-from workflow.views.common import agency_for, perform
 
 
 def calibration(request: HttpRequest) -> HttpResponse:
-    agency = agency_for(request, Cap.CODE)
+    agency = current_agency_with(request, Cap.CODE)
     supervising = can(request.user, agency.pk, Cap.SUPERVISE)
     mine = attempts_of(agency, request.user)
     open_sets = {a.training_set_id: a for a in mine if not a.is_finished}
@@ -39,7 +38,7 @@ def calibration(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calibration_begin(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = agency_for(request, Cap.CODE)
+    agency = current_agency_with(request, Cap.CODE)
     training_set = get_object_or_404_in(training_sets_of(agency), pk)
     try:
         attempt = calibration_start(training_set=training_set, coder=request.user)
@@ -51,7 +50,7 @@ def calibration_begin(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attempt_for(request: HttpRequest, pk: int) -> CalibrationAttempt:
     """The user's own attempt, or any attempt of the agency for a supervisor."""
-    agency = agency_for(request, Cap.CODE)
+    agency = current_agency_with(request, Cap.CODE)
     attempt = get_object_or_404_in(attempts_of(agency), pk)
     if attempt.coder_id != request.user.pk and not can(request.user, agency.pk, Cap.SUPERVISE):
         raise Http404

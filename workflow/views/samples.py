@@ -6,18 +6,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.access import Cap
-from mi_coding.commands import validation_message
+from accounts.access import Cap, current_agency_with
+from mi_coding.errors import validation_message
 from workflow.forms import SampleForm
 from workflow.models import ReliabilitySet
 from workflow.sampling import new_seed
 from workflow.services.samples import reliability_sample_create, reliability_sample_plan
-from workflow.views.common import agency_for, hidden_fields
+from workflow.views.common import hidden_fields
 
 
 def reliability_sample(request: HttpRequest) -> HttpResponse:
     """Preview a seeded sample, then create it on confirmation with that same seed."""
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     form = SampleForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import Cap, get_object_or_404_in
+from accounts.access import Cap, current_agency_with, get_object_or_404_in
 from coding.models import Coding, CodingKind, CodingStatus
-from mi_coding.commands import validation_message
+from mi_coding.errors import perform, validation_message
 from mi_coding.pagination import paginate
 from workflow.forms import TrainingSetForm
 from workflow.models import TrainingSet
@@ -21,12 +21,11 @@ from workflow.services.training import (
     training_set_delete,
     training_set_save,
 )
-from workflow.views.common import agency_for, perform
 
 
 def gold_standards(request: HttpRequest) -> HttpResponse:
     """The agency's gold standards, and submitted codings that could become one."""
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     codings = Coding.objects.filter(transcript__agency=agency).select_related(
         "transcript", "coder", "scheme"
     )
@@ -45,7 +44,7 @@ def gold_standards(request: HttpRequest) -> HttpResponse:
 
 
 def _agency_coding(request: HttpRequest, pk: int) -> Coding:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     return get_object_or_404_in(
         Coding.objects.filter(transcript__agency=agency).select_related(
             "transcript", "transcript__agency", "coder", "scheme"
@@ -77,7 +76,7 @@ def gold_unmark(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def training_sets(request: HttpRequest) -> HttpResponse:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     form = TrainingSetForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +97,7 @@ def training_sets(request: HttpRequest) -> HttpResponse:
 
 
 def training_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     training_set = get_object_or_404_in(TrainingSet.objects.filter(agency=agency), pk)
     initial = {
         "name": training_set.name,
@@ -126,7 +125,7 @@ def training_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def training_set_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = agency_for(request, Cap.SUPERVISE)
+    agency = current_agency_with(request, Cap.SUPERVISE)
     training_set = get_object_or_404_in(
         TrainingSet.objects.filter(agency=agency).select_related("agency"), pk
     )

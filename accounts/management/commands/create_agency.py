@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
 from accounts.services import agency_create
-from mi_coding.commands import command_errors
+from mi_coding.errors import command_errors
 
 
 class Command(BaseCommand):

@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts.commands import agency_by_slug
 from accounts.models import Team, User
 from accounts.services import practitioner_save, team_create
-from mi_coding.commands import agency_by_slug, command_errors
+from mi_coding.errors import command_errors
 
 
 class Command(BaseCommand):

@@ -2,9 +2,10 @@ import os
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.commands import agency_by_slug
 from accounts.models import Role
 from accounts.services import user_create_or_update
-from mi_coding.commands import agency_by_slug, command_errors
+from mi_coding.errors import command_errors
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from coding.schemes import SchemeError, read_definition
 from coding.services.schemes import scheme_load
-from mi_coding.commands import command_errors
+from mi_coding.errors import command_errors
 
 
 class Command(BaseCommand):

@@ -2,10 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import agency_by_slug
 from exchange.archive.columns import ArchiveError
 from exchange.archive.dump import archive_dump
 from exchange.management.commands._files import audit_export, write_output
-from mi_coding.commands import agency_by_slug
 
 
 class Command(BaseCommand):

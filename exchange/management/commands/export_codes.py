@@ -1,9 +1,10 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from accounts.commands import agency_by_slug
+from coding.commands import scheme_by_slug
 from coding.models import Coding
 from exchange.management.commands._files import audit_export, emit
 from exchange.selectors import utterance_code_table
-from mi_coding.commands import agency_by_slug, scheme_by_slug
 from mi_coding.tabular import CSV, write_table
 
 

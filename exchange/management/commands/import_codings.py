@@ -2,16 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import agency_by_slug, practitioner_by_name
+from coding.commands import scheme_by_slug
 from exchange.importing.check import plan_import
 from exchange.importing.plan import ImportColumns, ImportOptions
 from exchange.importing.tables import Table, TableError, read_table
 from exchange.services import codings_import
-from mi_coding.commands import (
-    agency_by_slug,
-    command_errors,
-    practitioner_by_name,
-    scheme_by_slug,
-)
+from mi_coding.errors import command_errors
 
 
 def _table(file: str) -> Table:

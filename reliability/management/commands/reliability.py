@@ -2,8 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.commands import agency_by_slug
+from coding.commands import scheme_by_slug
 from coding.models import Coding
-from mi_coding.commands import agency_by_slug, scheme_by_slug
 from mi_coding.ids import id_argument
 from mi_coding.tabular import write_csv
 from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows

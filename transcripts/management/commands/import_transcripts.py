@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 
-from mi_coding.commands import agency_by_slug, practitioner_by_name, validation_message
+from accounts.commands import agency_by_slug, practitioner_by_name
+from mi_coding.errors import validation_message
 from transcripts.models import SpeakerRole, Transcript
 from transcripts.parsers import ParseError, parse_upload
 from transcripts.parsers.base import ParsedTranscript
