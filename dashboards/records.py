@@ -10,12 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import pandas as pd
-
 from coding.models import CodingScheme
 from coding.selectors import CodingResult, ScoreDefinition, SessionRecord, coding_results
-
-PRACTITIONER_KEY = "practitioner_id"
 
 
 def record_results(
@@ -23,26 +19,6 @@ def record_results(
 ) -> list[CodingResult]:
     """Counts, globals and summary scores of each record: two queries."""
     return coding_results(records, {scheme.pk: definitions})  # type: ignore[arg-type]
-
-
-def session_frame(
-    results: Sequence[CodingResult],
-    definitions: Sequence[ScoreDefinition],
-    practitioner_ids: Sequence[int],
-) -> pd.DataFrame:
-    """One row per session: its practitioner and a float column (NaN where undefined) per
-    summary score, in the order of ``results``."""
-    slugs = [d.slug for d in definitions]
-    frame = pd.DataFrame(
-        [
-            [practitioner_id, *(r.scores.get(slug) for slug in slugs)]
-            for practitioner_id, r in zip(practitioner_ids, results, strict=True)
-        ],
-        columns=[PRACTITIONER_KEY, *slugs],
-    )
-    for slug in slugs:
-        frame[slug] = pd.to_numeric(frame[slug], errors="coerce").astype(float)
-    return frame
 
 
 def score_rows(

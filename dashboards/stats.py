@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from coding import scores
+
+if TYPE_CHECKING:
+    from coding.selectors import CodingResult, ScoreDefinition
 
 RISING = "rising"
 FALLING = "falling"
@@ -28,6 +32,7 @@ TREND_MIN_SESSIONS = 3
 TREND_TOLERANCE = 0.1
 
 Thresholds = Mapping[str, tuple[float | None, float | None]]
+PRACTITIONER_KEY = "practitioner_id"
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,26 @@ def bands(values: pd.Series, fair: float | None, good: float | None) -> pd.Serie
     """``coding.scores.band`` of each value, asked once per distinct value."""
     lookup = {v: scores.band(float(v), fair, good) for v in values.dropna().unique()}
     return values.map(lookup)
+
+
+def session_frame(
+    results: Sequence[CodingResult],
+    definitions: Sequence[ScoreDefinition],
+    practitioner_ids: Sequence[int],
+) -> pd.DataFrame:
+    """One row per session: its practitioner and a float column (NaN where undefined) per
+    summary score, in the order of ``results``."""
+    slugs = [d.slug for d in definitions]
+    frame = pd.DataFrame(
+        [
+            [practitioner_id, *(r.scores.get(slug) for slug in slugs)]
+            for practitioner_id, r in zip(practitioner_ids, results, strict=True)
+        ],
+        columns=[PRACTITIONER_KEY, *slugs],
+    )
+    for slug in slugs:
+        frame[slug] = pd.to_numeric(frame[slug], errors="coerce").astype(float)
+    return frame
 
 
 def summarise(frame: pd.DataFrame, key: str, thresholds: Thresholds) -> dict[object, dict]:

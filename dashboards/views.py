@@ -14,7 +14,7 @@ from accounts.access import (
 )
 from accounts.models import Agency
 from accounts.services import audit_record
-from dashboards import charts, queues, selectors
+from dashboards import queues, selectors
 from dashboards.forms import AuditFilterForm
 from mi_coding.pagination import paginate
 from mi_coding.tabular import FORMATS, table_response
@@ -62,6 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def practitioner_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
+    from dashboards import charts  # plotly: loaded by the pages that chart, not by every worker
+
     practitioner = get_practitioner_for_user(request.user, pk)
     requested = request.GET.get("scheme") or None
     data = selectors.practitioner_dashboard(request.user, practitioner, requested)
@@ -106,6 +108,8 @@ def _sort(request: HttpRequest, audit: selectors.Audit) -> tuple[str, bool]:
 
 
 def agency_audit(request: HttpRequest) -> HttpResponse:
+    from dashboards import charts
+
     agency = current_agency_with(request, Cap.DASHBOARDS)
     form = _audit_form(request, agency)
     filters = form.filters()

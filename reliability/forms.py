@@ -9,7 +9,6 @@ from django.db.models import QuerySet
 from accounts.models import Agency, Practitioner, Team, User
 from coding.models import Coding, CodingScheme
 from coding.selectors import schemes_for
-from reliability.selectors import coders_with_codings
 from workflow.models import ReliabilitySet
 
 
@@ -56,6 +55,10 @@ class ReliabilityForm(forms.Form):
     def __init__(
         self, *args: Any, agency: Agency, codings: QuerySet[Coding], **kwargs: Any
     ) -> None:
+        # reliability.selectors reads into pandas frames: it loads with the pages that use
+        # this form, not with the URLconf.
+        from reliability.selectors import coders_with_codings
+
         super().__init__(*args, **kwargs)
         self.fields["scheme"].queryset = schemes_for(agency)
         self.fields["coder"].queryset = coders_with_codings(codings)

@@ -1,5 +1,11 @@
+"""The reliability pages. Every one of them computes, but the statistics (pandas, scipy,
+statsmodels, pingouin, plotly) are imported inside the views, so that loading the URLconf
+does not load them into every worker: the first reliability request pays for them once."""
+
+from __future__ import annotations
+
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
@@ -12,25 +18,14 @@ from accounts.models import Agency, User
 from coding.models import Coding, CodingStatus
 from mi_coding.pagination import paginate
 from mi_coding.tabular import CSV, table_response
-from reliability.agreement import PairAgreement, labels_by_unit
-from reliability.charts import confusion_figure
 from reliability.forms import ReliabilityForm
-from reliability.reports import (
-    TABLE_COLUMNS,
-    Report,
-    dimension_input,
-    reliability_report,
-    report_json,
-    report_rows,
-)
-from reliability.selectors import (
-    CONSENSUS_RATER,
-    ReliabilityData,
-    filtered_transcripts,
-    reliability_data,
-)
 from transcripts.models import Utterance
 from workflow.visibility import codings_visible_to, transcripts_visible_to
+
+if TYPE_CHECKING:
+    from reliability.agreement import PairAgreement
+    from reliability.reports import Report
+    from reliability.selectors import ReliabilityData
 
 # Parameters of the form; a cell link keeps them and adds its own.
 FORM_PARAMS = (
@@ -77,6 +72,8 @@ def _data(
     codings: QuerySet[Coding],
     coders: list[str] | None = None,
 ) -> ReliabilityData:
+    from reliability.selectors import filtered_transcripts, reliability_data
+
     data = form.cleaned_data
     transcripts = filtered_transcripts(
         transcripts_visible_to(request.user).filter(agency=agency),
@@ -106,6 +103,8 @@ def reliability_index(request: HttpRequest) -> HttpResponse:
     form = _form(request, agency, codings)
     context: dict[str, Any] = {"form": form, "agency": agency}
     if form.is_bound and form.is_valid():
+        from reliability.reports import reliability_report
+
         try:
             report = reliability_report(_data(request, agency, form, codings))
         except ValueError as exc:
@@ -133,6 +132,8 @@ def _pair_url(request: HttpRequest, dimension: str, first: str, second: str) -> 
 
 
 def _pair_view(request: HttpRequest, slug: str, figure_id: str, pair: PairAgreement) -> PairView:
+    from reliability.charts import confusion_figure
+
     first, second = (str(c) for c in pair.coders)
     base = _pair_url(request, slug, first, second)
     return PairView(
@@ -174,6 +175,8 @@ def _report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
 
 def reliability_download(request: HttpRequest, fmt: str) -> HttpResponse:
     """The same report as the page, as a CSV table or the documented JSON."""
+    from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows
+
     agency = current_agency_with(request, Cap.RELIABILITY)
     codings = _visible_codings(request.user, agency)
     form = _form(request, agency, codings)
@@ -201,6 +204,10 @@ def reliability_download(request: HttpRequest, fmt: str) -> HttpResponse:
 def reliability_cell(request: HttpRequest) -> HttpResponse:
     """The utterances in one cell of a pair's confusion matrix (or all the pair's
     disagreements), each with both coders' codes side by side."""
+    from reliability.agreement import labels_by_unit
+    from reliability.reports import dimension_input
+    from reliability.selectors import CONSENSUS_RATER
+
     agency = current_agency_with(request, Cap.RELIABILITY)
     codings = _visible_codings(request.user, agency)
     form = _form(request, agency, codings)

@@ -7,14 +7,15 @@ import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from accounts.access import practitioners_visible_to
 from accounts.models import Agency, Practitioner, User
 from coding.selectors import RECORD_PRIORITY, ScoreDefinition
-from dashboards import stats
-from dashboards.records import PRACTITIONER_KEY, session_frame
 from dashboards.selectors.common import Filters, scale_ranges, session_results, thresholds_of
+
+if TYPE_CHECKING:
+    from dashboards import stats
 
 
 @dataclass
@@ -54,14 +55,16 @@ def agency_audit(user: User, agency: Agency, filters: Filters) -> Audit:
     Practitioners who left (inactive) are listed only when they have sessions in range.
     Nine queries.
     """
+    from dashboards import stats  # pandas: loaded by the pages that aggregate, not by every worker
+
     practitioners = practitioners_visible_to(user).filter(agency=agency)
     if filters.team is not None:
         practitioners = practitioners.filter(team=filters.team)
     definitions, results = session_results(user, agency, filters)
     practitioner_ids = [r.coding.practitioner_id for r in results]
     summaries = stats.summarise(
-        session_frame(results, definitions, practitioner_ids),
-        PRACTITIONER_KEY,
+        stats.session_frame(results, definitions, practitioner_ids),
+        stats.PRACTITIONER_KEY,
         thresholds_of(definitions),
     )
     counts: Counter[int] = Counter(practitioner_ids)

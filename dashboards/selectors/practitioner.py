@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from accounts.models import Practitioner, User
 from coding.models import Code, Coding, CodingScheme, GlobalScale
@@ -14,10 +15,11 @@ from coding.selectors import (
     codings_of_record,
     scheme_layout,
 )
-from dashboards import stats
-from dashboards.records import PRACTITIONER_KEY, session_frame
 from dashboards.selectors.common import default_scheme, thresholds_of
 from workflow.visibility import codings_visible_to
+
+if TYPE_CHECKING:
+    from dashboards import stats
 
 
 @dataclass
@@ -69,6 +71,8 @@ def practitioner_dashboard(
 ) -> PractitionerDashboard:
     """The practitioner's sessions of record with one scheme: the requested one if they have
     sessions with it, else the scheme most of their sessions use. Seven queries."""
+    from dashboards import stats  # pandas: loaded by the pages that aggregate, not by every worker
+
     agency = practitioner.agency
     records = codings_of_record(
         codings_visible_to(user).filter(
@@ -93,10 +97,10 @@ def practitioner_dashboard(
         Session(result=r, bands={d.slug: d.band(r.scores.get(d.slug)) for d in definitions})
         for r in results
     ]
-    frame = session_frame(results, definitions, [practitioner.pk] * len(results))
-    dashboard.summary = stats.summarise(frame, PRACTITIONER_KEY, thresholds_of(definitions)).get(
-        practitioner.pk, {}
-    )
+    frame = stats.session_frame(results, definitions, [practitioner.pk] * len(results))
+    dashboard.summary = stats.summarise(
+        frame, stats.PRACTITIONER_KEY, thresholds_of(definitions)
+    ).get(practitioner.pk, {})
     n = len(results)
     latest = results[-1]
     dashboard.code_rows = [

@@ -4,7 +4,7 @@ text and a symbol so nothing depends on colour."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.http import QueryDict
@@ -15,7 +15,9 @@ from coding import scores
 from coding.models import CodingKind
 from coding.selectors import ScoreDefinition
 from dashboards.selectors import PractitionerRow
-from dashboards.stats import TREND_ARROWS, ScoreSummary
+
+if TYPE_CHECKING:
+    from dashboards.stats import ScoreSummary
 
 register = template.Library()
 
@@ -91,7 +93,7 @@ def trend(summary: ScoreSummary | None) -> str:
         '<span aria-hidden="true">{}</span> {}</span>',
         summary.trend,
         f"{summary.slope:+.2f}",
-        TREND_ARROWS[summary.trend],
+        summary.arrow,
         summary.trend,
     )
 

@@ -1,15 +1,20 @@
-"""Formatting of reliability statistics for the page: undefined values read as a dash."""
+"""Formatting of reliability statistics for the page: undefined values read as a dash.
+
+Django loads every tag library with its template engine, in every process; the statistics
+modules are imported in the filters that use them, which only the reliability pages call.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
-from reliability import reports
-from reliability.agreement import CodeAgreement, PairAgreement
-from reliability.stats import cicchetti_band
+if TYPE_CHECKING:
+    from reliability.agreement import CodeAgreement, PairAgreement
 
 register = template.Library()
 
@@ -38,6 +43,8 @@ def interval(value: tuple[float, float] | None) -> str:
 @register.filter
 def code_note(result: CodeAgreement) -> str:
     """Why a code's statistics are undefined, or what they rest on; as in the downloads."""
+    from reliability import reports
+
     return reports.code_note(result) or ""
 
 
@@ -53,6 +60,8 @@ def band_class(band: str | None) -> str:
 
 @register.filter
 def cicchetti(value: float | None) -> str | None:
+    from reliability.stats import cicchetti_band
+
     return cicchetti_band(value)
 
 

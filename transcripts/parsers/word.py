@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 
-import docx
-
 from transcripts.parsers.archive import open_zip
 from transcripts.parsers.base import ParsedTranscript, ParseError, TableLayout
 from transcripts.parsers.decoding import decode_text
@@ -45,6 +43,8 @@ def parse(data: bytes, filename: str, layout: TableLayout | None = None) -> Pars
 
 def _read(data: bytes, filename: str) -> tuple[list[str], list[list[list[str]]]]:
     """The body's paragraph texts and each table's rows of cell texts."""
+    import docx  # python-docx and lxml: loaded by the first Word file, not by every process
+
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = [paragraph.text for paragraph in document.paragraphs]

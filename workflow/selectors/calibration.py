@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import Agency, User
 from coding.models import Code, Dimension, GlobalRating, GlobalScale, UtteranceCode
 from transcripts.models import Utterance
-from workflow.calibration import Unit
 from workflow.models import CalibrationAttempt, CalibrationCoding, TrainingSet
+
+if TYPE_CHECKING:
+    from workflow.calibration import Unit
 
 
 def training_sets_of(agency: Agency) -> QuerySet[TrainingSet]:
@@ -70,6 +73,10 @@ class CalibrationData:
 
 def calibration_data(attempt: CalibrationAttempt) -> CalibrationData:
     """The attempt's codings and their golds laid out as units, in six queries."""
+    # The calibration arithmetic (pandas, the reliability statistics) loads only when an
+    # attempt is scored, not with every page of the workflow.
+    from workflow.calibration import Unit
+
     items = list(attempt.items.select_related("coding", "gold", "coding__transcript"))
     scheme = attempt.training_set.scheme
     dimensions = list(Dimension.objects.filter(scheme=scheme).order_by("position", "id"))

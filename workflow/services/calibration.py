@@ -9,7 +9,6 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
-from workflow.calibration import calibration_results
 from workflow.models import CalibrationAttempt, CalibrationCoding, TrainingSet
 from workflow.selectors.calibration import calibration_data
 from workflow.services.codings import coding_start
@@ -69,6 +68,8 @@ def calibration_start(*, training_set: TrainingSet, coder: User) -> CalibrationA
 
 def calibration_finish(*, attempt: CalibrationAttempt, actor: User) -> CalibrationAttempt:
     """Hold the submitted calibration codings against their golds and keep the verdict."""
+    from workflow.calibration import calibration_results  # pandas and the statistics
+
     if attempt.is_finished:
         raise ValidationError("this calibration is already finished")
     open_items = [

@@ -8,13 +8,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, can, current_agency_with, get_object_or_404_in
 from mi_coding.errors import perform, validation_message
-from workflow.charts import drift_figure
 from workflow.models import CalibrationAttempt
 from workflow.selectors.calibration import attempts_of, drift_by_coder, training_sets_of
 from workflow.services.calibration import calibration_finish, calibration_start
 
 
 def calibration(request: HttpRequest) -> HttpResponse:
+    from workflow.charts import drift_figure  # plotly: loaded by the page that charts
+
     agency = current_agency_with(request, Cap.CODE)
     supervising = can(request.user, agency.pk, Cap.SUPERVISE)
     mine = attempts_of(agency, request.user)

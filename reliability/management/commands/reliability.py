@@ -7,8 +7,6 @@ from coding.commands import scheme_by_slug
 from coding.models import Coding
 from mi_coding.ids import id_argument
 from mi_coding.tabular import write_csv
-from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows
-from reliability.selectors import coders_with_codings, reliability_data
 from transcripts.models import Transcript
 
 
@@ -58,6 +56,11 @@ class Command(BaseCommand):
         include_consensus: bool,
         **options: object,
     ) -> None:
+        # The statistics load here, not with the command's module: `--help` and a mistyped
+        # argument answer at once.
+        from reliability.reports import TABLE_COLUMNS, reliability_report, report_json, report_rows
+        from reliability.selectors import coders_with_codings, reliability_data
+
         target = agency_by_slug(agency)
         chosen_scheme = scheme_by_slug(target, scheme)
         codings = Coding.objects.filter(transcript__agency=target)
