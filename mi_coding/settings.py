@@ -1,7 +1,7 @@
 """Settings for the MI fidelity coding tool, read from environment variables.
 
-Local use needs no configuration: SQLite under var/, DEBUG off unless asked for.
-Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the HTTPS variables
+Local use needs no configuration: SQLite under var/, a random key in var/secret_key, DEBUG off
+unless asked for. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the HTTPS variables
 listed in README.md and .env.example.
 """
 
@@ -11,17 +11,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from mi_coding.env import env_bool, env_int, env_list, env_str
+from mi_coding.secret_key import secret_key_resolve
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MI_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if env_bool("MI_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set")
-    # Local-only fallback; production must set SECRET_KEY (check --deploy flags this key).
-    SECRET_KEY = "django-insecure-local-development-key-change-me"  # noqa: S105
+# From the environment, else var/secret_key (created once by make and manage.py for local use);
+# with DEBUG off a missing or weak key stops start-up.
+SECRET_KEY = secret_key_resolve(environ_key=env_str("SECRET_KEY"), var_dir=VAR_DIR, debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
