@@ -200,6 +200,14 @@ def membership_set(
     if role not in Role.values:
         raise ValidationError(f"unknown role {role!r}")
     with transaction.atomic():
+        existing = Membership.objects.select_for_update().filter(user=user, agency=agency).first()
+        if (
+            existing is not None
+            and actor is not None
+            and actor.pk == user.pk
+            and existing.role != role
+        ):
+            raise ValidationError("nobody can change their own role; another admin can")
         membership, created = Membership.objects.update_or_create(
             user=user, agency=agency, defaults={"role": role}
         )
@@ -214,21 +222,38 @@ def membership_set(
     return membership
 
 
-def membership_remove(*, membership: Membership, actor: User | None = None) -> None:
-    remaining_admins = Membership.objects.filter(agency=membership.agency, role=Role.ADMIN).exclude(
-        pk=membership.pk
-    )
-    if membership.role == Role.ADMIN and not remaining_admins.exists():
-        raise ValidationError("an agency needs at least one admin")
+def membership_remove(*, membership: Membership, actor: User | None) -> None:
+    """Remove a member. ``actor`` is who acts (None for the operator's commands): nobody
+    removes their own membership, and an agency keeps at least one admin."""
+    if actor is not None and actor.pk == membership.user_id:
+        raise ValidationError(
+            "nobody can remove their own membership; another admin of the agency can"
+        )
     with transaction.atomic():
+        # Locking every admin row of the agency serialises two admins removing each other.
+        admins = set(
+            Membership.objects.select_for_update()
+            .filter(agency_id=membership.agency_id, role=Role.ADMIN)
+            .values_list("pk", flat=True)
+        )
+        current = (
+            Membership.objects.select_for_update()
+            .select_related("user", "agency")
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(f"{membership.user.username} is no longer a member")
+        if current.role == Role.ADMIN and not admins - {current.pk}:
+            raise ValidationError("an agency needs at least one admin")
         audit_record(
             actor=actor,
             action="membership.remove",
-            agency=membership.agency,
-            target=membership,
-            details={"username": membership.user.username, "role": membership.role},
+            agency=current.agency,
+            target=current,
+            details={"username": current.user.username, "role": current.role},
         )
-        membership.delete()
+        current.delete()
     forget_roles(membership.user)
 
 

@@ -115,10 +115,11 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         new_role = form.cleaned_data["role"]
-        if membership.user_id == request.user.pk and new_role != membership.role:
-            form.add_error("role", "You cannot change your own role.")
-        else:
+        try:
             membership_set(user=membership.user, agency=agency, role=new_role, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("role", validation_message(exc))
+        else:
             messages.success(request, f"{membership.user.username} is now {new_role}.")
             return redirect("accounts:members")
     return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
@@ -130,9 +131,6 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         Membership.objects.filter(agency=agency).select_related("user"), pk
     )
     if request.method == "POST":
-        if membership.user_id == request.user.pk:
-            messages.error(request, "You cannot remove yourself from the agency.")
-            return redirect("accounts:members")
         try:
             membership_remove(membership=membership, actor=request.user)
         except ValidationError as exc:
