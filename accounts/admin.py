@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team, User
+from accounts.models import (
+    Agency,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Practitioner,
+    Team,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,6 +59,23 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "agency"]
     search_fields = ["object_repr", "actor__username"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: invitations are made and answered through their services, which audit."""
+
+    list_display = ["created_at", "agency", "role", "note", "status", "expires_at", "member"]
+    list_filter = ["status", "role", "agency"]
+    search_fields = ["note", "email", "agency__name"]
+    exclude = ["token_hash"]
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token_hash"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -159,41 +159,6 @@ def _password_check(password: str, user: User) -> None:
         raise ValidationError(f"password refused: {' '.join(exc.messages)}") from exc
 
 
-def member_add(
-    *,
-    username: str,
-    agency: Agency,
-    role: str,
-    email: str = "",
-    password: str | None = None,
-    first_name: str = "",
-    last_name: str = "",
-    actor: User | None = None,
-) -> User:
-    """An agency admin adds a member from the web: a new account with the details given, or
-    an existing one (perhaps of other agencies) as it is. An agency admin never sets another
-    account's password or e-mail, which would hand them that account and its other agencies."""
-    existing = User.objects.filter(username=username).first()
-    if existing is None:
-        return user_create_or_update(
-            username=username,
-            agency=agency,
-            role=role,
-            email=email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-            actor=actor,
-        )
-    if password or email or first_name or last_name:
-        raise ValidationError(
-            f"an account named {username!r} already exists; it joins the agency as it is, so "
-            "leave the name, e-mail and password empty (only its owner changes them)"
-        )
-    membership_set(user=existing, agency=agency, role=role, actor=actor)
-    return existing
-
-
 def membership_set(
     *, user: User, agency: Agency, role: str, actor: User | None = None
 ) -> Membership:
@@ -211,6 +176,17 @@ def membership_set(
         membership, created = Membership.objects.update_or_create(
             user=user, agency=agency, defaults={"role": role}
         )
+        if created and user.default_agency_id is None:
+            # The first agency is home; joining later ones never moves the user (only they
+            # do). An account from before defaults lands where it always did.
+            user.default_agency_id = (
+                Membership.objects.filter(user=user)
+                .exclude(pk=membership.pk)
+                .order_by("agency_id")
+                .values_list("agency_id", flat=True)
+                .first()
+            ) or agency.pk
+            user.save(update_fields=["default_agency"])
         audit_record(
             actor=actor,
             action="membership.create" if created else "membership.update",
@@ -254,7 +230,25 @@ def membership_remove(*, membership: Membership, actor: User | None) -> None:
             details={"username": current.user.username, "role": current.role},
         )
         current.delete()
+        user = current.user
+        if user.default_agency_id == current.agency_id:
+            user.default_agency_id = (
+                Membership.objects.filter(user=user)
+                .order_by("created_at", "pk")
+                .values_list("agency_id", flat=True)
+                .first()
+            )
+            user.save(update_fields=["default_agency"])
     forget_roles(membership.user)
+
+
+def default_agency_set(*, user: User, agency: Agency) -> None:
+    """The user chooses where their sign-ins start: one of their own agencies."""
+    with transaction.atomic():
+        if not Membership.objects.filter(user=user, agency=agency).exists():
+            raise ValidationError(f"you are not a member of {agency.name}")
+        user.default_agency = agency
+        user.save(update_fields=["default_agency"])
 
 
 def team_create(*, agency: Agency, name: str, actor: User | None = None) -> Team:

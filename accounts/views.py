@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
@@ -16,15 +17,20 @@ from accounts.access import (
 )
 from accounts.forms import (
     AgencySettingsForm,
-    MemberAddForm,
+    InvitationForm,
     MembershipRoleForm,
     PractitionerForm,
     TeamForm,
 )
+from accounts.invitations import (
+    invitation_create,
+    invitation_email_send,
+    invitation_revoke,
+    invitations_pending,
+)
 from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team
 from accounts.services import (
     agency_settings_update,
-    member_add,
     membership_remove,
     membership_set,
     practitioner_save,
@@ -75,35 +81,64 @@ def agency_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sensitive_post_parameters("password")
 def member_list(request: HttpRequest) -> HttpResponse:
+    """Members, open invitations, and a form to invite someone. A new link is shown once,
+    on the page that answers the form, and never again."""
     agency = _agency_for(request, Cap.MANAGE_AGENCY)
-    form = MemberAddForm(request.POST or None, agency=agency)
+    form = InvitationForm(request.POST or None)
+    new_link = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = member_add(
-                username=data["username"],
-                agency=agency,
-                role=data["role"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                password=data["password"] or None,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, validation_message(exc))
-        else:
-            messages.success(request, f"{user.username} is now a member.")
-            return redirect("accounts:members")
+        invitation, token = invitation_create(
+            agency=agency,
+            role=data["role"],
+            note=data["note"],
+            email=data["email"],
+            actor=request.user,
+        )
+        new_link = request.build_absolute_uri(reverse("invitation", args=[token]))
+        if invitation.email:
+            invitation_email_send(invitation=invitation, link=new_link)
+        form = InvitationForm()
     memberships = (
         Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
     )
     return render(
         request,
         "accounts/members.html",
-        {"agency": agency, "form": form, "page": paginate(request, memberships)},
+        {
+            "agency": agency,
+            "form": form,
+            "page": paginate(request, memberships),
+            "invitations": invitations_pending(agency),
+            "new_link": new_link,
+            "now": timezone.now(),
+            "invitation_days": settings.MI_INVITATION_DAYS,
+        },
+    )
+
+
+def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    invitation = get_object_or_404_in(invitations_pending(agency), pk)
+    if request.method == "POST":
+        try:
+            invitation_revoke(invitation=invitation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            messages.success(request, "Invitation withdrawn; its link no longer works.")
+        return redirect("accounts:members")
+    label = f" for {invitation.note}" if invitation.note else ""
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": f"Withdraw the invitation{label}?",
+            "message": f"Its link ({invitation.get_role_display().lower()}) stops working.",
+            "confirm_label": "Withdraw invitation",
+            "cancel_url": reverse("accounts:members"),
+        },
     )
 
 

@@ -153,6 +153,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 MI_DEFAULT_SCHEME = "miti-4.2.1"
 MI_PAGE_SIZE = env_int("MI_PAGE_SIZE", 25, minimum=1)
+# How long an invitation link to join an agency stays valid.
+MI_INVITATION_DAYS = env_int("MI_INVITATION_DAYS", 7, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)

@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.account_views import invitation_open
 from dashboards.views import home
 from mi_coding.views import healthz
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("accounts/", include("accounts.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("invitations/<str:token>/", invitation_open, name="invitation"),
     path("agency/", include("accounts.urls")),
     path("transcripts/", include("transcripts.urls")),
     path("codings/", include("coding.urls")),
