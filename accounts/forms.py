@@ -62,6 +62,26 @@ class NewAccountForm(forms.Form):
         return cleaned
 
 
+class PasswordConfirmForm(forms.Form):
+    """The signed-in user's password again, before a change to how they sign in."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+
 class DefaultAgencyForm(forms.Form):
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
@@ -132,10 +152,18 @@ class AgencySettingsForm(forms.Form):
         "standard reaches this value.",
     )
 
+    require_two_factor = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for admins and supervisors",
+        help_text="Those without it are sent to set it up (an authenticator app on their "
+        "phone) before they can do anything else.",
+    )
+
     @classmethod
     def initial_for(cls, agency: Agency) -> dict[str, object]:
         return {
             "name": agency.name,
             "coders_see_others_after_submission": agency.coders_see_others_after_submission,
             "calibration_pass_kappa": agency.calibration_pass_kappa,
+            "require_two_factor": agency.require_two_factor,
         }

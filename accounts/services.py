@@ -45,6 +45,30 @@ def audit_record(
     return event
 
 
+def audit_record_for_account(
+    *,
+    actor: User | None,
+    action: str,
+    account: User,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """One event about ``account`` in each agency it belongs to, so that every agency's
+    admins read what happened to their member; how many were written."""
+    agency_ids = Membership.objects.filter(user=account).values_list("agency_id", flat=True)
+    events = [
+        audit_event_build(
+            actor=actor,
+            action=action,
+            agency=Agency(pk=agency_id),
+            target=account,
+            details={"username": account.username, **(details or {})},
+        )
+        for agency_id in agency_ids
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
 def _length_checked(value: str, what: str, max_length: int) -> str:
     if len(value) > max_length:
         raise ValidationError(f"{what} {value[:40]!r}… is longer than {max_length} characters")
@@ -341,21 +365,21 @@ def agency_settings_update(
     name: str,
     coders_see_others_after_submission: bool,
     calibration_pass_kappa: float,
+    require_two_factor: bool | None = None,
     actor: User | None = None,
 ) -> Agency:
-    before = {
-        "name": agency.name,
-        "coders_see_others_after_submission": agency.coders_see_others_after_submission,
-        "calibration_pass_kappa": agency.calibration_pass_kappa,
-    }
+    """Save the agency's settings; ``require_two_factor`` None leaves that one as it is."""
+    fields = ["name", "coders_see_others_after_submission", "calibration_pass_kappa"]
+    before = {field: getattr(agency, field) for field in [*fields, "require_two_factor"]}
     name = _agency_name_checked(name)
     with transaction.atomic():
         agency.name = name
         agency.coders_see_others_after_submission = coders_see_others_after_submission
         agency.calibration_pass_kappa = calibration_pass_kappa
-        agency.save(
-            update_fields=["name", "coders_see_others_after_submission", "calibration_pass_kappa"]
-        )
+        if require_two_factor is not None:
+            agency.require_two_factor = require_two_factor
+            fields.append("require_two_factor")
+        agency.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="agency.settings",

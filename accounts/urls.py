@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/", views.member_list, name="members"),
     path("members/<int:pk>/", views.member_edit, name="member_edit"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
+    path("members/<int:pk>/unlock/", views.member_unlock, name="member_unlock"),
     path("invitations/<int:pk>/revoke/", views.invitation_revoke_view, name="invitation_revoke"),
     path("teams/", views.team_list, name="teams"),
     path("teams/<int:pk>/", views.team_edit, name="team_edit"),

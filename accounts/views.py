@@ -28,6 +28,7 @@ from accounts.invitations import (
     invitation_revoke,
     invitations_pending,
 )
+from accounts.lockouts import locked_usernames, login_lockout_clear
 from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team
 from accounts.services import (
     agency_settings_update,
@@ -103,19 +104,33 @@ def member_list(request: HttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
     )
+    page = paginate(request, memberships)
     return render(
         request,
         "accounts/members.html",
         {
             "agency": agency,
             "form": form,
-            "page": paginate(request, memberships),
+            "page": page,
+            "locked": locked_usernames(m.user.username for m in page),
             "invitations": invitations_pending(agency),
             "new_link": new_link,
             "now": timezone.now(),
             "invitation_days": settings.MI_INVITATION_DAYS,
         },
     )
+
+
+@require_POST
+def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a member's sign-in lockout, from every address."""
+    agency = _agency_for(request, Cap.MANAGE_AGENCY)
+    membership = get_object_or_404_in(
+        Membership.objects.filter(agency=agency).select_related("user"), pk
+    )
+    login_lockout_clear(username=membership.user.username, actor=request.user, agency=agency)
+    messages.success(request, f"{membership.user.username} can sign in again.")
+    return redirect("accounts:members")
 
 
 def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -2,8 +2,12 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.account_views import invitation_open
+from accounts.signin import admin_login
 from dashboards.views import home
 from mi_coding.views import healthz
+
+# The admin signs in through the site's own page: the same throttle and second factor.
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", home, name="home"),
