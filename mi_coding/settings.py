@@ -228,6 +228,8 @@ AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
 # Unlocking goes through accounts' own admin, which writes the audit log.
 AXES_ENABLE_ADMIN = False
 AXES_DISABLE_ACCESS_LOG = True
+# Axes keeps the form fields of failed attempts; passwords are masked, so are these.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
 
 # Two-factor sign-in (django-otp): the name authenticator apps show.
 OTP_TOTP_ISSUER = "MI Coding"

@@ -33,6 +33,8 @@ def test_twenty_five_wrong_passwords_then_the_right_one_does_not_sign_in(coder):
     body = response.content.decode()
     assert "Too many failed sign-ins for this user name from your network address" in body
     assert "an admin of your agency" in body
+    kept = "".join(AccessAttempt.objects.values_list("post_data", flat=True))
+    assert "ana" not in kept and "wrong-" not in kept and PASSWORD not in kept
 
 
 def test_the_lock_holds_only_for_that_user_name_from_that_address(coder, coder2):

@@ -6,6 +6,7 @@ import re
 import time
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import TOTP
@@ -115,6 +116,7 @@ def test_wrong_codes_count_toward_the_sign_in_lockout(coder):
     assert password_step(client).status_code == 429
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="login.lockout").count() == 1
+    assert "99999999" not in "".join(AccessAttempt.objects.values_list("post_data", flat=True))
 
 
 def test_a_recovery_code_signs_in_once_and_is_audited(agency, coder):
