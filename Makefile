@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
+	@$(PY) -m mi_coding.secret_key
 
 migrate: install
 	@mkdir -p var/staticfiles

@@ -3,7 +3,7 @@ outsider who is admin of another agency."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
@@ -16,6 +16,25 @@ from tests import factories
 def _fast_password_hashing(settings: object) -> None:
     # Real hashing is deliberately slow; tests only need passwords to check.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Failed sign-ins counted in one test never lock anyone out in another."""
+    marker = request.node.get_closest_marker("django_db")
+    names = set(request.fixturenames)
+    if marker is None and not names & {"db", "transactional_db", "live_server"}:
+        yield
+        return
+    transactional = bool(marker and marker.kwargs.get("transaction")) or bool(
+        names & {"transactional_db", "live_server"}
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from axes.utils import reset
+
+    reset()
+    yield
+    reset()
 
 
 @pytest.fixture

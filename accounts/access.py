@@ -104,12 +104,19 @@ def agencies_for(user: User) -> QuerySet[Agency]:
 
 
 def current_agency(request: HttpRequest) -> Agency | None:
-    """The agency the user works in now: the one chosen in the session, else the first."""
+    """The agency the user works in now: the one chosen in the session, else the user's
+    default agency (which only they change), else their first."""
     roles = roles_by_agency(request.user)
     if not roles:
         return None
     chosen = request.session.get("agency_id")
-    agency_id = chosen if chosen in roles else min(roles)
+    default = request.user.default_agency_id
+    if chosen in roles:
+        agency_id = chosen
+    elif default in roles:
+        agency_id = default
+    else:
+        agency_id = min(roles)
     cached = getattr(request, "_mi_agency", None)
     if cached is None or cached.pk != agency_id:
         cached = Agency.objects.get(pk=agency_id)

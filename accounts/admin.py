@@ -1,7 +1,17 @@
-from django.contrib import admin
+from axes.models import AccessAttempt
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 
-from accounts.models import Agency, AuditEvent, Membership, Practitioner, Team, User
+from accounts.lockouts import login_lockout_clear
+from accounts.models import (
+    Agency,
+    AuditEvent,
+    Invitation,
+    Membership,
+    Practitioner,
+    Team,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -57,3 +67,48 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read only: invitations are made and answered through their services, which audit."""
+
+    list_display = ["created_at", "agency", "role", "note", "status", "expires_at", "member"]
+    list_filter = ["status", "role", "agency"]
+    search_fields = ["note", "email", "agency__name"]
+    exclude = ["token_hash"]
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token_hash"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(admin.ModelAdmin):
+    """Failed sign-ins per user name and address. Unlocking goes through the audited
+    service, so rows are never deleted here directly."""
+
+    list_display = ["attempt_time", "username", "ip_address", "failures_since_start"]
+    search_fields = ["username", "ip_address"]
+    fields = ["username", "ip_address", "user_agent", "attempt_time", "failures_since_start"]
+    readonly_fields = fields
+    actions = ["unlock"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    @admin.action(description="Unlock these user names (written to the audit log)")
+    def unlock(self, request: object, queryset: object) -> None:
+        usernames = sorted(set(queryset.values_list("username", flat=True)))
+        for username in usernames:
+            login_lockout_clear(username=username, actor=request.user, agency=None)
+        self.message_user(request, f"Unlocked {', '.join(usernames)}.", level=messages.SUCCESS)

@@ -2,48 +2,100 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.validators import RegexValidator
 
-from accounts.models import Agency, Membership, Practitioner, Role, Team, User
+from accounts.models import Agency, Practitioner, Role, Team, User
 
 username_validator = RegexValidator(
     r"^[\w.@+-]+$", "Use letters, digits and @ . + - _ only.", code="invalid_username"
 )
 
 
-class MemberAddForm(forms.Form):
-    username = forms.CharField(
-        max_length=150,
-        validators=[username_validator],
-        help_text="A new account is created with the details below; an existing account "
-        "(a member of another agency, say) joins as it is, with the details left empty.",
+class InvitationForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.CODER)
+    note = forms.CharField(
+        max_length=200,
+        required=False,
+        label="For whom",
+        help_text="Only admins see this, to recognise the invitation (e.g. “Maria, new coder”).",
     )
+    email = forms.EmailField(
+        required=False,
+        label="E-mail the link to",
+        help_text="Optional. You also get the link to hand over yourself.",
+    )
+
+
+class NewAccountForm(forms.Form):
+    """An account made by the person who holds an invitation link, for themselves."""
+
+    username = forms.CharField(max_length=150, validators=[username_validator])
     first_name = forms.CharField(max_length=150, required=False)
     last_name = forms.CharField(max_length=150, required=False)
     email = forms.EmailField(required=False)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.CODER)
-    password = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Optional for a new account; without it the person cannot sign in until an "
-        "admin sets a password.",
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(render_value=False)
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(render_value=False)
     )
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
-        self.agency = agency
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip()
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        first, second = cleaned.get("password1"), cleaned.get("password2")
+        if first and second and first != second:
+            self.add_error("password2", "The two passwords differ.")
+        elif first:
+            try:
+                validate_password(
+                    first,
+                    User(
+                        username=cleaned.get("username", ""),
+                        email=cleaned.get("email", ""),
+                        first_name=cleaned.get("first_name", ""),
+                        last_name=cleaned.get("last_name", ""),
+                    ),
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned
+
+
+class PasswordConfirmForm(forms.Form):
+    """The signed-in user's password again, before a change to how they sign in."""
+
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean_username(self) -> str:
-        username = self.cleaned_data["username"].strip()
-        if Membership.objects.filter(agency=self.agency, user__username=username).exists():
-            raise forms.ValidationError(
-                "This person is already a member; change their role instead."
-            )
-        return username
-
     def clean_password(self) -> str:
-        password = self.cleaned_data.get("password") or ""
-        if password:
-            validate_password(password)
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
         return password
+
+
+class DefaultAgencyForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        label="Start in",
+        help_text="The agency you work in after signing in. Joining another agency never "
+        "changes it; only you do.",
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(memberships__user=user).order_by(
+            "name"
+        )
 
 
 class MembershipRoleForm(forms.Form):
@@ -100,10 +152,18 @@ class AgencySettingsForm(forms.Form):
         "standard reaches this value.",
     )
 
+    require_two_factor = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for admins and supervisors",
+        help_text="Those without it are sent to set it up (an authenticator app on their "
+        "phone) before they can do anything else.",
+    )
+
     @classmethod
     def initial_for(cls, agency: Agency) -> dict[str, object]:
         return {
             "name": agency.name,
             "coders_see_others_after_submission": agency.coders_see_others_after_submission,
             "calibration_pass_kappa": agency.calibration_pass_kappa,
+            "require_two_factor": agency.require_two_factor,
         }

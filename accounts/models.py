@@ -7,6 +7,16 @@ from django.db.models import Q
 class User(AbstractUser):
     """A person who signs in. Roles come from memberships, one per agency."""
 
+    default_agency = models.ForeignKey(
+        "accounts.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Where a sign-in starts: set at the first membership, changed only by the "
+        "user, so that joining another agency never moves them.",
+    )
+
     class Meta:
         ordering = ["username"]
 
@@ -35,6 +45,10 @@ class Agency(models.Model):
     calibration_pass_kappa = models.FloatField(
         default=0.6,
         help_text="Minimum mean kappa against the gold standard to pass a calibration.",
+    )
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Admins and supervisors must sign in with a second factor.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,3 +166,59 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    REVOKED = "revoked", "Revoked"
+
+
+class Invitation(models.Model):
+    """An offer of a role in an agency, made by a one-time link that its holder accepts.
+
+    Only a hash of the link's token is stored: the database alone cannot be used to join.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    note = models.CharField(
+        max_length=200, blank=True, help_text="For the admins: whom the invitation is for."
+    )
+    email = models.EmailField(blank=True, help_text="Where the link was sent, if anywhere.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who accepted it.",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[choice.value for choice in Role]),
+                name="invitation_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[choice.value for choice in InvitationStatus]),
+                name="invitation_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "status"], name="invitation_agency_status")]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.agency} as {self.get_role_display()}"

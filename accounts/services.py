@@ -45,6 +45,30 @@ def audit_record(
     return event
 
 
+def audit_record_for_account(
+    *,
+    actor: User | None,
+    action: str,
+    account: User,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """One event about ``account`` in each agency it belongs to, so that every agency's
+    admins read what happened to their member; how many were written."""
+    agency_ids = Membership.objects.filter(user=account).values_list("agency_id", flat=True)
+    events = [
+        audit_event_build(
+            actor=actor,
+            action=action,
+            agency=Agency(pk=agency_id),
+            target=account,
+            details={"username": account.username, **(details or {})},
+        )
+        for agency_id in agency_ids
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
 def _length_checked(value: str, what: str, max_length: int) -> str:
     if len(value) > max_length:
         raise ValidationError(f"{what} {value[:40]!r}… is longer than {max_length} characters")
@@ -159,50 +183,34 @@ def _password_check(password: str, user: User) -> None:
         raise ValidationError(f"password refused: {' '.join(exc.messages)}") from exc
 
 
-def member_add(
-    *,
-    username: str,
-    agency: Agency,
-    role: str,
-    email: str = "",
-    password: str | None = None,
-    first_name: str = "",
-    last_name: str = "",
-    actor: User | None = None,
-) -> User:
-    """An agency admin adds a member from the web: a new account with the details given, or
-    an existing one (perhaps of other agencies) as it is. An agency admin never sets another
-    account's password or e-mail, which would hand them that account and its other agencies."""
-    existing = User.objects.filter(username=username).first()
-    if existing is None:
-        return user_create_or_update(
-            username=username,
-            agency=agency,
-            role=role,
-            email=email,
-            password=password,
-            first_name=first_name,
-            last_name=last_name,
-            actor=actor,
-        )
-    if password or email or first_name or last_name:
-        raise ValidationError(
-            f"an account named {username!r} already exists; it joins the agency as it is, so "
-            "leave the name, e-mail and password empty (only its owner changes them)"
-        )
-    membership_set(user=existing, agency=agency, role=role, actor=actor)
-    return existing
-
-
 def membership_set(
     *, user: User, agency: Agency, role: str, actor: User | None = None
 ) -> Membership:
     if role not in Role.values:
         raise ValidationError(f"unknown role {role!r}")
     with transaction.atomic():
+        existing = Membership.objects.select_for_update().filter(user=user, agency=agency).first()
+        if (
+            existing is not None
+            and actor is not None
+            and actor.pk == user.pk
+            and existing.role != role
+        ):
+            raise ValidationError("nobody can change their own role; another admin can")
         membership, created = Membership.objects.update_or_create(
             user=user, agency=agency, defaults={"role": role}
         )
+        if created and user.default_agency_id is None:
+            # The first agency is home; joining later ones never moves the user (only they
+            # do). An account from before defaults lands where it always did.
+            user.default_agency_id = (
+                Membership.objects.filter(user=user)
+                .exclude(pk=membership.pk)
+                .order_by("agency_id")
+                .values_list("agency_id", flat=True)
+                .first()
+            ) or agency.pk
+            user.save(update_fields=["default_agency"])
         audit_record(
             actor=actor,
             action="membership.create" if created else "membership.update",
@@ -214,22 +222,57 @@ def membership_set(
     return membership
 
 
-def membership_remove(*, membership: Membership, actor: User | None = None) -> None:
-    remaining_admins = Membership.objects.filter(agency=membership.agency, role=Role.ADMIN).exclude(
-        pk=membership.pk
-    )
-    if membership.role == Role.ADMIN and not remaining_admins.exists():
-        raise ValidationError("an agency needs at least one admin")
+def membership_remove(*, membership: Membership, actor: User | None) -> None:
+    """Remove a member. ``actor`` is who acts (None for the operator's commands): nobody
+    removes their own membership, and an agency keeps at least one admin."""
+    if actor is not None and actor.pk == membership.user_id:
+        raise ValidationError(
+            "nobody can remove their own membership; another admin of the agency can"
+        )
     with transaction.atomic():
+        # Locking every admin row of the agency serialises two admins removing each other.
+        admins = set(
+            Membership.objects.select_for_update()
+            .filter(agency_id=membership.agency_id, role=Role.ADMIN)
+            .values_list("pk", flat=True)
+        )
+        current = (
+            Membership.objects.select_for_update()
+            .select_related("user", "agency")
+            .filter(pk=membership.pk)
+            .first()
+        )
+        if current is None:
+            raise ValidationError(f"{membership.user.username} is no longer a member")
+        if current.role == Role.ADMIN and not admins - {current.pk}:
+            raise ValidationError("an agency needs at least one admin")
         audit_record(
             actor=actor,
             action="membership.remove",
-            agency=membership.agency,
-            target=membership,
-            details={"username": membership.user.username, "role": membership.role},
+            agency=current.agency,
+            target=current,
+            details={"username": current.user.username, "role": current.role},
         )
-        membership.delete()
+        current.delete()
+        user = current.user
+        if user.default_agency_id == current.agency_id:
+            user.default_agency_id = (
+                Membership.objects.filter(user=user)
+                .order_by("created_at", "pk")
+                .values_list("agency_id", flat=True)
+                .first()
+            )
+            user.save(update_fields=["default_agency"])
     forget_roles(membership.user)
+
+
+def default_agency_set(*, user: User, agency: Agency) -> None:
+    """The user chooses where their sign-ins start: one of their own agencies."""
+    with transaction.atomic():
+        if not Membership.objects.filter(user=user, agency=agency).exists():
+            raise ValidationError(f"you are not a member of {agency.name}")
+        user.default_agency = agency
+        user.save(update_fields=["default_agency"])
 
 
 def team_create(*, agency: Agency, name: str, actor: User | None = None) -> Team:
@@ -322,21 +365,21 @@ def agency_settings_update(
     name: str,
     coders_see_others_after_submission: bool,
     calibration_pass_kappa: float,
+    require_two_factor: bool | None = None,
     actor: User | None = None,
 ) -> Agency:
-    before = {
-        "name": agency.name,
-        "coders_see_others_after_submission": agency.coders_see_others_after_submission,
-        "calibration_pass_kappa": agency.calibration_pass_kappa,
-    }
+    """Save the agency's settings; ``require_two_factor`` None leaves that one as it is."""
+    fields = ["name", "coders_see_others_after_submission", "calibration_pass_kappa"]
+    before = {field: getattr(agency, field) for field in [*fields, "require_two_factor"]}
     name = _agency_name_checked(name)
     with transaction.atomic():
         agency.name = name
         agency.coders_see_others_after_submission = coders_see_others_after_submission
         agency.calibration_pass_kappa = calibration_pass_kappa
-        agency.save(
-            update_fields=["name", "coders_see_others_after_submission", "calibration_pass_kappa"]
-        )
+        if require_two_factor is not None:
+            agency.require_two_factor = require_two_factor
+            fields.append("require_two_factor")
+        agency.save(update_fields=fields)
         audit_record(
             actor=actor,
             action="agency.settings",

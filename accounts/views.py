@@ -1,10 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
@@ -15,15 +16,21 @@ from accounts.access import (
 )
 from accounts.forms import (
     AgencySettingsForm,
-    MemberAddForm,
+    InvitationForm,
     MembershipRoleForm,
     PractitionerForm,
     TeamForm,
 )
+from accounts.invitations import (
+    invitation_create,
+    invitation_email_send,
+    invitation_revoke,
+    invitations_pending,
+)
+from accounts.lockouts import locked_usernames, login_lockout_clear
 from accounts.models import AuditEvent, Membership, Practitioner, Team
 from accounts.services import (
     agency_settings_update,
-    member_add,
     membership_remove,
     membership_set,
     practitioner_save,
@@ -66,35 +73,78 @@ def agency_overview(request: HttpRequest) -> HttpResponse:
     )
 
 
-@sensitive_post_parameters("password")
 def member_list(request: HttpRequest) -> HttpResponse:
+    """Members, open invitations, and a form to invite someone. A new link is shown once,
+    on the page that answers the form, and never again."""
     agency = current_agency_with(request, Cap.MANAGE_AGENCY)
-    form = MemberAddForm(request.POST or None, agency=agency)
+    form = InvitationForm(request.POST or None)
+    new_link = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            user = member_add(
-                username=data["username"],
-                agency=agency,
-                role=data["role"],
-                email=data["email"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                password=data["password"] or None,
-                actor=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, validation_message(exc))
-        else:
-            messages.success(request, f"{user.username} is now a member.")
-            return redirect("accounts:members")
+        invitation, token = invitation_create(
+            agency=agency,
+            role=data["role"],
+            note=data["note"],
+            email=data["email"],
+            actor=request.user,
+        )
+        new_link = request.build_absolute_uri(reverse("invitation", args=[token]))
+        if invitation.email:
+            invitation_email_send(invitation=invitation, link=new_link)
+        form = InvitationForm()
     memberships = (
         Membership.objects.filter(agency=agency).select_related("user").order_by("user__username")
     )
+    page = paginate(request, memberships)
     return render(
         request,
         "accounts/members.html",
-        {"agency": agency, "form": form, "page": paginate(request, memberships)},
+        {
+            "agency": agency,
+            "form": form,
+            "page": page,
+            "locked": locked_usernames(m.user.username for m in page),
+            "invitations": invitations_pending(agency),
+            "new_link": new_link,
+            "now": timezone.now(),
+            "invitation_days": settings.MI_INVITATION_DAYS,
+        },
+    )
+
+
+@require_POST
+def member_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lift a member's sign-in lockout, from every address."""
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
+    membership = get_object_or_404_in(
+        Membership.objects.filter(agency=agency).select_related("user"), pk
+    )
+    login_lockout_clear(username=membership.user.username, actor=request.user, agency=agency)
+    messages.success(request, f"{membership.user.username} can sign in again.")
+    return redirect("accounts:members")
+
+
+def invitation_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = current_agency_with(request, Cap.MANAGE_AGENCY)
+    invitation = get_object_or_404_in(invitations_pending(agency), pk)
+    if request.method == "POST":
+        try:
+            invitation_revoke(invitation=invitation, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, validation_message(exc))
+        else:
+            messages.success(request, "Invitation withdrawn; its link no longer works.")
+        return redirect("accounts:members")
+    label = f" for {invitation.note}" if invitation.note else ""
+    return render(
+        request,
+        "confirm.html",
+        {
+            "title": f"Withdraw the invitation{label}?",
+            "message": f"Its link ({invitation.get_role_display().lower()}) stops working.",
+            "confirm_label": "Withdraw invitation",
+            "cancel_url": reverse("accounts:members"),
+        },
     )
 
 
@@ -106,10 +156,11 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MembershipRoleForm(request.POST or None, initial={"role": membership.role})
     if request.method == "POST" and form.is_valid():
         new_role = form.cleaned_data["role"]
-        if membership.user_id == request.user.pk and new_role != membership.role:
-            form.add_error("role", "You cannot change your own role.")
-        else:
+        try:
             membership_set(user=membership.user, agency=agency, role=new_role, actor=request.user)
+        except ValidationError as exc:
+            form.add_error("role", validation_message(exc))
+        else:
             messages.success(request, f"{membership.user.username} is now {new_role}.")
             return redirect("accounts:members")
     return render(request, "accounts/member_edit.html", {"membership": membership, "form": form})
@@ -121,9 +172,6 @@ def member_remove(request: HttpRequest, pk: int) -> HttpResponse:
         Membership.objects.filter(agency=agency).select_related("user"), pk
     )
     if request.method == "POST":
-        if membership.user_id == request.user.pk:
-            messages.error(request, "You cannot remove yourself from the agency.")
-            return redirect("accounts:members")
         try:
             membership_remove(membership=membership, actor=request.user)
         except ValidationError as exc:

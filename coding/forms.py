@@ -15,13 +15,23 @@ class CodeChangeForm(forms.Form):
     action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
 
 
+class NoteTextField(forms.CharField):
+    """Note text from a JSON body: a string or null, never an object, list or number (which a
+    plain CharField would store as its repr)."""
+
+    def to_python(self, value: Any) -> str:
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError("must be a string of text", code="not_text")
+        return super().to_python(value)
+
+
 class UtteranceNoteForm(forms.Form):
     utterance = forms.IntegerField(min_value=1)
-    text = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+    text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
 
 
 class CodingNotesForm(forms.Form):
-    text = forms.CharField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+    text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
 
 
 class GlobalRatingForm(forms.Form):

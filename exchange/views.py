@@ -171,10 +171,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def _plan(
     request: HttpRequest, agency: Agency, form: ImportMappingForm, tables: dict[str, Table]
 ) -> ImportPlan:
-    # Adding an account of another agency is adding a member: only for those who manage them.
-    options = form.import_options(
-        outside_users_join=can(request.user, agency.pk, Cap.MANAGE_AGENCY)
-    )
+    # An account of another agency joins only by accepting an invitation, never by import.
+    options = form.import_options(outside_users_join=False)
     return plan_import(
         agency=agency, table=tables[CODED], options=options, globals_table=tables.get(GLOBALS)
     )

@@ -1,27 +1,27 @@
 """Settings for the MI fidelity coding tool, read from environment variables.
 
-Local use needs no configuration: SQLite under var/, DEBUG off unless asked for.
-Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the HTTPS variables
+Local use needs no configuration: SQLite under var/, a random key in var/secret_key, DEBUG off
+unless asked for. Production sets SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and the HTTPS variables
 listed in README.md and .env.example.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from mi_coding.env import env_bool, env_int, env_list, env_str
+from mi_coding.secret_key import secret_key_resolve
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("MI_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if env_bool("MI_REQUIRE_SECRET_KEY", False):
-        raise ImproperlyConfigured("SECRET_KEY must be set")
-    # Local-only fallback; production must set SECRET_KEY (check --deploy flags this key).
-    SECRET_KEY = "django-insecure-local-development-key-change-me"  # noqa: S105
+# From the environment, else var/secret_key (created once by make and manage.py for local use);
+# with DEBUG off a missing or weak key stops start-up.
+SECRET_KEY = secret_key_resolve(environ_key=env_str("SECRET_KEY"), var_dir=VAR_DIR, debug=DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "transcripts",
     "coding",
@@ -50,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "mi_coding.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -57,6 +63,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
+    # Last, so that it sees the lockout the sign-in view's authenticate() flags.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "mi_coding.urls"
@@ -108,6 +117,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The throttle's backend first: a locked-out user name and address is refused before any
+# password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -155,6 +171,8 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 MI_DEFAULT_SCHEME = "miti-4.2.1"
 MI_PAGE_SIZE = env_int("MI_PAGE_SIZE", 25, minimum=1)
+# How long an invitation link to join an agency stays valid.
+MI_INVITATION_DAYS = env_int("MI_INVITATION_DAYS", 7, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
@@ -167,9 +185,55 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env_bool("MI_BEHIND_PROXY", False):
+# No inline script anywhere: every script is a file under static/, and plotly needs no eval.
+# Styles come from files too, with no style attributes in the templates; scripts may still
+# set styles through the DOM (plotly, Bootstrap), which a policy does not restrict. Two
+# <style> elements are allowed by their hashes, both plotly's: the empty one it fills with
+# insertRule, and its map library's stylesheet (a new vendored plotly may change that hash;
+# the browser test of the policy says so). Bootstrap's CSS draws form controls with data:
+# SVG images.
+_PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *_PLOTLY_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+MI_BEHIND_PROXY = env_bool("MI_BEHIND_PROXY", False)
+if MI_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+
+# Sign-in throttling (django-axes): failures count per user name and address together.
+AXES_FAILURE_LIMIT = env_int("MI_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+_lockout_minutes = env_int("MI_LOGIN_LOCKOUT_MINUTES", 60, minimum=0)
+AXES_COOLOFF_TIME = timedelta(minutes=_lockout_minutes) if _lockout_minutes else None
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Attempts during a lockout neither extend it nor record it again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.signin.client_ip"
+# Unlocking goes through accounts' own admin, which writes the audit log.
+AXES_ENABLE_ADMIN = False
+AXES_DISABLE_ACCESS_LOG = True
+# Axes keeps the form fields of failed attempts; passwords are masked, so are these.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewaretoken"]
+
+# Two-factor sign-in (django-otp): the name authenticator apps show.
+OTP_TOTP_ISSUER = "MI Coding"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

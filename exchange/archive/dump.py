@@ -23,7 +23,13 @@ from exchange.archive.columns import (
 )
 from exchange.archive.registry import ENTRIES, FORMAT, NATURAL_KEYS, VERSION, Entry
 
-AGENCY_FIELDS = ("slug", "name", "coders_see_others_after_submission", "calibration_pass_kappa")
+AGENCY_FIELDS = (
+    "slug",
+    "name",
+    "coders_see_others_after_submission",
+    "calibration_pass_kappa",
+    "require_two_factor",
+)
 USER_FIELDS = (
     "username",
     "first_name",

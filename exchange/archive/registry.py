@@ -105,6 +105,7 @@ NATURAL_KEYS: dict[type[models.Model], NaturalKey] = {
 NOT_ARCHIVED: dict[str, str] = {
     "accounts.agency": "the archive's own agency record",
     "accounts.user": "listed once under users, by username",
+    "accounts.invitation": "one-time links to join, valid only where they were made",
     "coding.codingscheme": "listed under schemes with its whole definition",
     "coding.dimension": "part of a scheme definition",
     "coding.code": "part of a scheme definition",

@@ -111,8 +111,9 @@ class _Restorer:
                 f"this database already has an agency {slug!r}; restore into one without it"
             )
         fields = {name: Agency._meta.get_field(name) for name in (*AGENCY_FIELDS, "created_at")}
+        # A setting added after the archive was written keeps its default.
         return Agency.objects.create(
-            **{name: decode_value(f, values.get(name)) for name, f in fields.items()}
+            **{name: decode_value(f, values[name]) for name, f in fields.items() if name in values}
         )
 
     def _users(self, result: Restored) -> None:

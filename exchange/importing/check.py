@@ -396,7 +396,7 @@ class _Planner:
             for name in self.plan.joining_coders:
                 self.plan.add(
                     f"coder {name!r} is the user name of an account outside this agency; an "
-                    "admin can add them to the agency first, or use another name",
+                    "admin can invite them to the agency first, or use another name",
                     first_rows[name],
                 )
 

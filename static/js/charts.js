@@ -1,4 +1,4 @@
-// Plotly charts: draw each figure the server built, and print on request.
+// Plotly charts: draw each figure the server built, and fit them to a printed page.
 // A chart's container names its JSON in data-chart; the figure is {data, layout}.
 (function () {
   "use strict";
@@ -43,10 +43,4 @@
   // Charts fit the printed page's width, not the window's.
   window.addEventListener("beforeprint", resizeAll);
   window.addEventListener("afterprint", resizeAll);
-
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      window.print();
-    });
-  });
 })();

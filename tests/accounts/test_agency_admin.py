@@ -1,32 +1,50 @@
-"""Agency admins manage members, teams and practitioners from the web."""
+"""Agency admins manage members (by invitation), teams and practitioners from the web."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuditEvent, Membership, Practitioner, Role, Team, User
+from accounts.models import AuditEvent, Invitation, Membership, Practitioner, Role, Team, User
 from accounts.services import agency_settings_update
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_adds_a_member_with_a_password(agency, admin_user, client_for):
-    response = client_for(admin_user).post(
-        reverse("accounts:members"),
-        {"username": "newbie", "role": Role.CODER, "password": "a-very-long-phrase-9"},
+def _invite(client, role=Role.CODER, **fields) -> str:
+    """Make an invitation from the members page; the one-time link it shows."""
+    response = client.post(reverse("accounts:members"), {"role": role, **fields})
+    assert response.status_code == 200
+    return response.context["new_link"]
+
+
+def test_admin_invites_and_a_new_person_joins_with_their_own_password(
+    agency, admin_user, client_for
+):
+    link = _invite(client_for(admin_user), note="New coder")
+    assert Invitation.objects.get(agency=agency).note == "New coder"
+    response = Client().post(
+        link,
+        {
+            "action": "create",
+            "username": "newbie",
+            "password1": "a-very-long-phrase-9",
+            "password2": "a-very-long-phrase-9",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(username="newbie")
     assert user.check_password("a-very-long-phrase-9")
     assert Membership.objects.get(user=user, agency=agency).role == Role.CODER
-    assert AuditEvent.objects.filter(action="membership.create", agency=agency).exists()
+    assert user.default_agency == agency
+    actions = set(AuditEvent.objects.filter(agency=agency).values_list("action", flat=True))
+    assert {"invitation.create", "invitation.accept", "membership.create"} <= actions
 
 
-def test_adding_an_existing_member_again_is_refused(agency, admin_user, coder, client_for):
-    response = client_for(admin_user).post(
-        reverse("accounts:members"), {"username": coder.username, "role": Role.ADMIN}
-    )
+def test_an_existing_member_accepting_again_is_refused(agency, admin_user, coder, client_for):
+    link = _invite(client_for(admin_user), role=Role.ADMIN)
+    response = client_for(coder).post(link, {"action": "accept"})
     assert response.status_code == 200
     assert "already a member" in response.content.decode()
     assert Membership.objects.get(user=coder).role == Role.CODER
@@ -38,30 +56,38 @@ def test_adding_an_existing_member_again_is_refused(agency, admin_user, coder, c
         {"password": "a-very-long-phrase-9"},
         {"email": "someone@example.org"},
         {"first_name": "Not", "last_name": "Theirs"},
+        {},
     ],
 )
-def test_an_account_of_another_agency_joins_as_it_is_never_taken_over(
+def test_an_account_of_another_agency_is_never_added_or_changed_by_an_admin(
     agency, admin_user, outsider, client_for, details
 ):
-    # Setting another agency's admin's password or e-mail would hand over that agency.
+    # Naming an account used to make it a member at once, with the adopting agency as the
+    # place its owner landed on their next sign-in.
     outsider.set_password("their-own-phrase-42")
+    outsider.default_agency = outsider.memberships.get().agency
     outsider.save()
-    before = User.objects.values().get(pk=outsider.pk)
+
+    def account():
+        row = User.objects.values().get(pk=outsider.pk)
+        row.pop("last_login")  # signing in to accept sets it
+        return row
+
+    before = account()
     client = client_for(admin_user)
     response = client.post(
         reverse("accounts:members"), {"username": outsider.username, "role": "coder", **details}
     )
     assert response.status_code == 200
-    assert "already exists; it joins the agency as it is" in response.content.decode()
-    assert User.objects.values().get(pk=outsider.pk) == before
+    assert outsider.username not in response.content.decode()
+    assert account() == before
     assert not Membership.objects.filter(user=outsider, agency=agency).exists()
 
-    response = client.post(
-        reverse("accounts:members"), {"username": outsider.username, "role": "coder"}
-    )
-    assert response.status_code == 302
+    # Only its owner, holding a link, brings the account in; it stays as it was.
+    link = response.context["new_link"]
+    client_for(outsider).post(link, {"action": "accept"})
     assert Membership.objects.get(user=outsider, agency=agency).role == Role.CODER
-    assert User.objects.values().get(pk=outsider.pk) == before
+    assert account() == before
     assert Membership.objects.get(user=outsider, agency__slug="elsewhere").role == Role.ADMIN
 
 

@@ -273,6 +273,20 @@ def test_session_notes_are_saved(coding, coder, client_for):
     assert coding.notes == "Strong reflections."
 
 
+@pytest.mark.parametrize("text", [{"a": 1}, ["a"], 42, True])
+def test_notes_that_are_not_text_are_refused(coding, coder, client_for, text):
+    client = client_for(coder)
+    response = post(client, coding, "notes", {"text": text})
+    assert response.status_code == 400
+    assert "text: must be a string of text" in response.json()["error"]
+    coding.refresh_from_db()
+    assert coding.notes == ""
+    response = post(client, coding, "note", {"utterance": utterance(coding, 1).pk, "text": text})
+    assert response.status_code == 400
+    assert "text: must be a string of text" in response.json()["error"]
+    assert not UtteranceNote.objects.exists()
+
+
 def test_globals_are_rated_cleared_and_kept_in_range(coding, coder, client_for):
     client = client_for(coder)
     empathy = coding.scheme.globals.get(slug="empathy")
