@@ -1,0 +1,73 @@
+// Keys and clicks to the workspace's actions. Which key does what is data (a key map); what an
+// action does is `act`.
+
+import { KeyMap, codeBindings } from "../lib/keymap.js";
+
+// The workspace's own keys, bound before the scheme's code keys so they always win; the
+// scheme loader refuses code keys among them (coding/schemes.py, RESERVED_KEYS).
+export const WORKSPACE_KEYS = [
+  [["j", "ArrowDown"], { action: "next" }],
+  [["k", "ArrowUp"], { action: "previous" }],
+  [["J", "Shift+ArrowDown"], { action: "next-any" }],
+  [["K", "Shift+ArrowUp"], { action: "previous-any" }],
+  [["Home"], { action: "first" }],
+  [["End"], { action: "last" }],
+  [["?"], { action: "help" }],
+  [["n"], { action: "note" }],
+  [["z", "Ctrl+z"], { action: "undo" }],
+  [[" "], { action: "play" }],
+  [["["], { action: "back" }],
+  [["]"], { action: "forward" }],
+  [["Enter"], { action: "play-from" }],
+  [["Escape"], { action: "escape" }],
+];
+
+function isTyping(target) {
+  if (!target || !target.closest) return false;
+  if (target.closest("textarea, select, [contenteditable=true]")) return true;
+  const input = target.closest("input");
+  return Boolean(input) && !["radio", "checkbox", "button", "submit"].includes(input.type);
+}
+
+function onControl(target) {
+  return Boolean(target && target.closest && target.closest("button, a, input, summary, audio"));
+}
+
+export function bindKeys({ codes, act }) {
+  const keys = new KeyMap(WORKSPACE_KEYS);
+  keys.bindAll(codeBindings(codes));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.isComposing) return;
+    if (document.querySelector("dialog[open]")) return;
+    const target = event.target;
+    if (isTyping(target)) return;
+    const binding = keys.lookup(event);
+    if (!binding) return;
+    const action = binding.action;
+    if (event.key.startsWith("Arrow") && target && target.type === "radio") return;
+    if ((action === "play" || action === "play-from") && onControl(target)) return;
+    const handled = binding.code !== undefined ? act("code", { code: binding.code }) : act(action, { event });
+    if (handled !== false) event.preventDefault();
+  });
+}
+
+// Clicks: an utterance selects it (a badge on the selected one clears that code), palette
+// buttons set or clear codes, and [data-action] buttons run their action.
+export function bindClicks({ list, act }) {
+  list.addEventListener("click", (event) => {
+    if (event.target.closest(".ws-note-form")) return;
+    const li = event.target.closest("li.utt");
+    if (!li) return;
+    const badge = event.target.closest(".code-badge");
+    act("click-utterance", { li, badge });
+  });
+  document.querySelectorAll(".code-button").forEach((button) => {
+    button.addEventListener("click", () => act("code", { code: Number(button.dataset.code) }));
+  });
+  const CLICKS = { help: "help", note: "note", undo: "undo", play: "play", back: "back", forward: "forward" };
+  document.addEventListener("click", (event) => {
+    const element = event.target.closest("[data-action]");
+    if (element && CLICKS[element.dataset.action]) act(CLICKS[element.dataset.action], { event });
+  });
+}
