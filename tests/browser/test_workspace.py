@@ -190,3 +190,39 @@ def test_everything_also_works_by_mouse(page, live_server, sign_in, coder, codin
     saved(page)
     assert stored(coding) == [(3, "AF"), (3, "Q")]
     assert UtteranceNote.objects.get(coding=coding).text == "Affirmation of effort"
+
+
+def score(page, slug):
+    return page.locator(f'tr[data-score="{slug}"] .score-value').inner_text()
+
+
+def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    # The server's tally never answers here: the scores must not depend on it.
+    page.route("**/api/tally/", lambda route: route.abort())
+    assert score(page, "r_q") == "—"
+    page.keyboard.press("q")
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    assert page.locator(f"#count-{factories.code('SR').pk}").inner_text() == "1"
+    assert score(page, "r_q") == "1"
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    assert score(page, "r_q") == "2"
+    assert score(page, "pct_cr") == "50%"
+    band = page.locator('tr[data-score="r_q"] .band')
+    assert band.inner_text() == "Good"
+    page.keyboard.press("j")
+    page.keyboard.press("q")
+    page.keyboard.press("j")
+    page.keyboard.press("q")  # 3 questions, 2 reflections
+    assert score(page, "r_q") == "0.67"
+    assert band.inner_text() == "Below fair"
+    page.keyboard.press("z")  # undo: 2 questions
+    assert score(page, "r_q") == "1"
+    assert band.inner_text() == "Fair"
+    saved(page)
+    assert stored(coding) == [(1, "Q"), (3, "SR"), (5, "CR"), (7, "Q")]

@@ -1,8 +1,9 @@
 // The global ratings: radio groups, one per scale.
 
-export function createGlobals({ onRate }) {
+export function createGlobals({ scales, onRate }) {
   const fieldsets = Array.from(document.querySelectorAll(".ws-global"));
   const byScale = new Map(fieldsets.map((fieldset) => [Number(fieldset.dataset.scale), fieldset]));
+  const slugOf = new Map(scales.map((scale) => [scale.id, scale.slug]));
 
   function checkedValue(fieldset) {
     const checked = fieldset.querySelector("input:checked");
@@ -36,6 +37,14 @@ export function createGlobals({ onRate }) {
 
   return {
     show,
+    // {slug: value or null} for the summary scores.
+    values() {
+      const out = {};
+      fieldsets.forEach((fieldset) => {
+        out[slugOf.get(Number(fieldset.dataset.scale))] = stored(fieldset);
+      });
+      return out;
+    },
     missing() {
       return fieldsets.filter((fieldset) => stored(fieldset) === null).map((fieldset) => fieldset.querySelector("legend").textContent.trim());
     },

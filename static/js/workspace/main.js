@@ -59,12 +59,13 @@ transcript.onSelect(updatePalette);
 // ------------------------------------------------------------------ globals and the tally
 
 const globals = createGlobals({
+  scales: config.scales,
   onRate(scaleId, value, previous) {
     setGlobal(scaleId, value, previous);
     undoStack.push({ label: "rating", revert: () => setGlobal(scaleId, previous, value) });
   },
 });
-const tally = createTally({ codes: config.codes, state });
+const tally = createTally({ codes: config.codes, definitions: config.scores, state, globalValues: () => globals.values() });
 
 // ------------------------------------------------------------------ the queue
 

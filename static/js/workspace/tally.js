@@ -1,11 +1,15 @@
-// The side panel's tally, progress and summary scores. The counts change with every change;
-// the scores come from the server's tally, read once the queue is empty.
+// The side panel's tally, progress and summary scores. The scores are computed here from the
+// scheme's definitions (the agency's thresholds applied) with every change, so they never
+// contradict the counts beside them; the server's tally, read once the queue is empty, is the
+// check and wins where it differs.
+
+import { scoreRows } from "../lib/scores.js";
 
 function setText(element, text) {
   if (element && element.textContent !== text) element.textContent = text;
 }
 
-export function createTally({ codes, state }) {
+export function createTally({ codes, definitions, state, globalValues }) {
   const countCells = new Map(codes.map((code) => [code.id, document.getElementById("count-" + code.id)]));
   const progress = document.getElementById("ws-progress");
   const codedEl = document.getElementById("ws-coded");
@@ -26,13 +30,14 @@ export function createTally({ codes, state }) {
   }
 
   return {
-    // Redraw one code's count (or every count) and the progress.
+    // Redraw one code's count (or every count), the progress and the scores.
     update(codeId = null) {
       (codeId === null ? codes.map((code) => code.id) : [codeId]).forEach((id) => {
         setText(countCells.get(id), String(state.counts.get(id) || 0));
       });
       if (progress && progress.value !== state.coded) progress.value = state.coded;
       setText(codedEl, String(state.coded));
+      showScores(scoreRows(definitions, state.countsByAbbreviation(codes), globalValues()));
     },
     // The server's word: its counts replace ours, and its scores are shown as it sent them.
     adopt(data) {
