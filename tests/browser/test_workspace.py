@@ -196,6 +196,45 @@ def score(page, slug):
     return page.locator(f'tr[data-score="{slug}"] .score-value').inner_text()
 
 
+def test_a_reload_returns_to_the_utterance_the_coder_was_on(
+    page, live_server, sign_in, coder, agency, practitioner
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=60)
+    coding = factories.make_coding(transcript, coder)
+    other = factories.make_coding(
+        factories.make_transcript(agency, practitioner, utterances=6), coder
+    )
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    for _ in range(20):
+        page.keyboard.press("j")
+    fortyfirst = transcript.utterances.get(position=41)
+    selected = page.locator("li.utt[aria-selected='true']")
+    assert selected.get_attribute("id") == f"u{fortyfirst.pk}"
+
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert selected.get_attribute("id") == f"u{fortyfirst.pk}"
+    page.wait_for_function(
+        """(id) => { const li = document.getElementById(id);
+                     const box = document.getElementById('ws-utterances').getBoundingClientRect();
+                     const r = li.getBoundingClientRect();
+                     return r.top >= box.top && r.bottom <= box.bottom; }""",
+        arg=f"u{fortyfirst.pk}",
+    )
+    page.keyboard.press("j")  # and the keys carry on from there
+    assert selected.get_attribute("id") == f"u{transcript.utterances.get(position=43).pk}"
+
+    # Each coding remembers its own place, and an utterance named in the address still wins.
+    open_workspace(page, live_server, other)
+    first = other.transcript.utterances.get(position=1)
+    assert selected.get_attribute("id") == f"u{first.pk}"
+    seventh = transcript.utterances.get(position=7)
+    page.goto(f"{live_server.url}/codings/{coding.pk}/#u{seventh.pk}")
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert selected.get_attribute("id") == f"u{seventh.pk}"
+
+
 def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     page, live_server, sign_in, coder, coding
 ):

@@ -6,7 +6,7 @@
 
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.js";
 import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.js";
-import { idFromHash } from "../lib/selection.js";
+import { idFromHash, startIndex } from "../lib/selection.js";
 import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
 import { bindClicks, bindKeys } from "./events.js";
@@ -32,6 +32,8 @@ const transcript = createTranscript({
   list,
   codes: config.codes,
   codableRoles: new Set(config.codes.map((code) => code.speaker)),
+  storage,
+  storageKey: "mi-coding-selected-" + config.coding,
 });
 const state = new CodingState(
   config.codes.map((code) => code.id),
@@ -340,11 +342,17 @@ if (editable) {
   queue.pump();
 }
 
-// Open on the utterance named in the address (#u<id>), else the first one codes apply to.
-const hashId = idFromHash(window.location.hash);
-if (transcript.items.length) {
-  const named = hashId !== null && transcript.indexOf(hashId) !== undefined;
-  transcript.select(named ? transcript.indexOf(hashId) : transcript.firstCodable(), { scroll: named });
+// Open where the coder was: the utterance in the address, else the last one selected here.
+const start = startIndex({
+  hashId: idFromHash(window.location.hash),
+  storedId: transcript.remembered(),
+  indexOf: transcript.indexOf,
+  count: transcript.items.length,
+  accepts: transcript.isCodable,
+});
+if (start >= 0) {
+  const jumped = start !== transcript.firstCodable();
+  transcript.select(start, { scroll: jumped, settle: jumped });
 }
 list.focus({ preventScroll: true });
 document.documentElement.dataset.wsReady = "1";

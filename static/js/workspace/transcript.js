@@ -3,7 +3,7 @@
 
 import { step, first } from "../lib/selection.js";
 
-export function createTranscript({ list, codes, codableRoles }) {
+export function createTranscript({ list, codes, codableRoles, storage, storageKey }) {
   const items = Array.from(list.querySelectorAll("li.utt"));
   const itemById = new Map();
   const indexById = new Map();
@@ -39,7 +39,23 @@ export function createTranscript({ list, codes, codableRoles }) {
     }
   }
 
-  function select(index, { scroll = true } = {}) {
+  // The utterance selected last is kept per coding, so a reload opens where the coder was.
+  function remember(id) {
+    try {
+      if (storage) storage.setItem(storageKey, String(id));
+    } catch (error) {
+      /* storage disabled: the page opens at the top next time */
+    }
+  }
+  function remembered() {
+    try {
+      return (storage && Number(storage.getItem(storageKey))) || null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function select(index, { scroll = true, settle = false } = {}) {
     if (index < 0 || index >= items.length) return;
     if (current >= 0) items[current].setAttribute("aria-selected", "false");
     current = index;
@@ -47,6 +63,10 @@ export function createTranscript({ list, codes, codableRoles }) {
     li.setAttribute("aria-selected", "true");
     list.setAttribute("aria-activedescendant", li.id);
     if (scroll) keepInView(li);
+    // Utterances off screen are laid out at an estimated height until drawn: after a long
+    // jump, look again once the ones around it have their real size.
+    if (settle) window.requestAnimationFrame(() => keepInView(li));
+    remember(idAt(index));
     listeners.forEach((listener) => listener(index));
   }
 
@@ -83,6 +103,7 @@ export function createTranscript({ list, codes, codableRoles }) {
     isCodable,
     codableCount: () => items.filter((li, index) => isCodable(index)).length,
     firstCodable: () => first(items.length, isCodable),
+    remembered,
     onSelect(listener) {
       listeners.push(listener);
     },
