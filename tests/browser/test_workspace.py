@@ -196,6 +196,27 @@ def score(page, slug):
     return page.locator(f'tr[data-score="{slug}"] .score-value').inner_text()
 
 
+def test_cancelling_the_submit_confirmation_puts_the_status_line_back(
+    page, live_server, sign_in, coder, agency, practitioner
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=4)
+    coding = factories.make_coding(transcript, coder, globals_=factories.ALL_GLOBALS)
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.locator("#ws-submit").click()
+    page.locator("#ws-confirm").wait_for(state="visible")
+    page.locator("#ws-confirm").get_by_role("button", name="Cancel").click()
+    saved(page)
+    assert page.locator("#ws-status").get_attribute("data-state") == "saved"
+    # Esc cancels too.
+    page.locator("#ws-submit").click()
+    page.locator("#ws-confirm").wait_for(state="visible")
+    page.keyboard.press("Escape")
+    saved(page)
+    coding.refresh_from_db()
+    assert coding.status == CodingStatus.IN_PROGRESS
+
+
 def test_a_reload_returns_to_the_utterance_the_coder_was_on(
     page, live_server, sign_in, coder, agency, practitioner
 ):

@@ -51,9 +51,10 @@ export function createNoteEditor({ template, list, onSave }) {
   return { open, close, isOpen: () => form !== null };
 }
 
-// Submit: every global rated, every change sent, then the confirmation.
-export function createSubmit({ form, dialog, summary, globals, queue, status, beforeSend, describe }) {
-  if (!form || !dialog) return;
+// Submit: every global rated, every change sent, then the confirmation; cancelling it puts the
+// status line back to the state of the changes.
+export function createSubmit({ form, dialog, summary, globals, queue, status, beforeSend, describe, restoreStatus }) {
+  if (!form || !dialog) return { start() {} };
 
   function start() {
     const missing = globals.missing();
@@ -84,6 +85,9 @@ export function createSubmit({ form, dialog, summary, globals, queue, status, be
     if (dialog.returnValue === "submit") {
       form.dataset.confirmed = "1";
       form.requestSubmit();
+    } else {
+      restoreStatus();
     }
   });
+  return { start };
 }

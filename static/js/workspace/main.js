@@ -281,6 +281,7 @@ createSubmit({
     if (notesTimer) queueSessionNotes();
   },
   describe: () => state.coded + " of " + transcript.codableCount() + " codable utterances have a code.",
+  restoreStatus: showQueueStatus,
 });
 
 // ------------------------------------------------------------------ keys and clicks
