@@ -256,6 +256,68 @@ def test_a_reload_returns_to_the_utterance_the_coder_was_on(
     assert selected.get_attribute("id") == f"u{seventh.pk}"
 
 
+def test_globals_are_rated_and_the_coding_submitted_by_keys(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("q")
+    page.keyboard.press("l")  # to the first global not rated yet
+    assert page.evaluate("document.activeElement.closest('.ws-global') !== null")
+    page.keyboard.press("4")  # cct 4, and on to sst
+    page.keyboard.press("3")  # sst 3
+    page.keyboard.press("9")  # not a level: refused, stays on partnership
+    assert "is rated 1 to 5" in page.locator("#ws-status").inner_text()
+    page.keyboard.press("5")  # partnership 5
+    page.keyboard.press("k")  # back to partnership
+    page.keyboard.press("2")  # partnership 2 instead, and on to empathy
+    page.keyboard.press("q")  # a code key here does not code the utterance out of sight
+    assert "a digit rates" in page.locator("#ws-status").inner_text()
+    page.keyboard.press("4")  # empathy 4
+    saved(page)
+    ratings = dict(GlobalRating.objects.filter(coding=coding).values_list("scale__slug", "value"))
+    assert ratings == {"cct": 4, "sst": 3, "partnership": 2, "empathy": 4}
+    assert stored(coding) == [(1, "Q")]
+    # The technical and relational globals follow the ratings at once.
+    assert score(page, "technical") == "3.50"
+    assert score(page, "relational") == "3"
+
+    page.keyboard.press("Escape")  # back to the transcript, where keys code again
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    page.keyboard.press("Control+Enter")
+    page.locator("#ws-confirm").wait_for(state="visible")
+    assert "2 of 5 codable utterances have a code" in page.locator("#ws-confirm").inner_text()
+    page.keyboard.press("Enter")  # the dialog's first button: Submit and lock
+    page.get_by_text("Coding submitted").wait_for()
+    coding.refresh_from_db()
+    assert coding.status == CodingStatus.SUBMITTED
+    assert stored(coding) == [(1, "Q"), (3, "SR")]
+
+
+def test_every_workspace_key_is_in_the_help(page, live_server, sign_in, coder, coding):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("?")
+    help_text = page.locator("#ws-help").inner_text()
+    for documented in (
+        "Rate the globals",
+        "rate it at that level",
+        "next / previous global",
+        "clear its rating",
+        "back to the transcript",
+        "Submit (asks for confirmation first)",
+        "Undo the last change",
+        "Write a note",
+    ):
+        assert documented in help_text
+    keys = page.locator("#ws-help kbd").all_inner_texts()
+    for key in ("j", "k", "l", "n", "z", "?", "Esc", "Enter", "Backspace", "1", "9"):
+        assert key in keys, key
+    for code in coding.scheme.codes.exclude(key=""):
+        assert code.key in keys, code.abbreviation
+
+
 def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     page, live_server, sign_in, coder, coding
 ):

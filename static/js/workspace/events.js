@@ -1,7 +1,7 @@
-// Keys and clicks to the workspace's actions. Which key does what is data (a key map); what an
-// action does is `act`.
+// Keys and clicks to the workspace's actions. Which key does what is data (two key maps: one
+// for the transcript, one while a global rating has the focus); what an action does is `act`.
 
-import { KeyMap, codeBindings } from "../lib/keymap.js";
+import { KeyMap, codeBindings, digitBindings } from "../lib/keymap.js";
 
 // The workspace's own keys, bound before the scheme's code keys so they always win; the
 // scheme loader refuses code keys among them (coding/schemes.py, RESERVED_KEYS).
@@ -15,12 +15,26 @@ export const WORKSPACE_KEYS = [
   [["?"], { action: "help" }],
   [["n"], { action: "note" }],
   [["z", "Ctrl+z"], { action: "undo" }],
+  [["l"], { action: "globals" }],
+  [["Ctrl+Enter"], { action: "submit" }],
   [[" "], { action: "play" }],
   [["["], { action: "back" }],
   [["]"], { action: "forward" }],
   [["Enter"], { action: "play-from" }],
   [["Escape"], { action: "escape" }],
 ];
+
+// While a global rating has the focus: digits rate, j/k change scale, Esc or l go back.
+export const RATING_KEYS = [
+  ...digitBindings(9, (level) => ({ action: "level", level })),
+  [["j"], { action: "next-scale" }],
+  [["k"], { action: "previous-scale" }],
+  [["Backspace", "Delete"], { action: "clear-level" }],
+  [["Escape", "l"], { action: "leave-globals" }],
+];
+
+// Keys that work wherever the focus is (outside text boxes).
+const EVERYWHERE = new Set(["help", "undo", "submit"]);
 
 function isTyping(target) {
   if (!target || !target.closest) return false;
@@ -33,18 +47,36 @@ function onControl(target) {
   return Boolean(target && target.closest && target.closest("button, a, input, summary, audio"));
 }
 
-export function bindKeys({ codes, act }) {
+export function bindKeys({ codes, globals, act }) {
   const keys = new KeyMap(WORKSPACE_KEYS);
   keys.bindAll(codeBindings(codes));
+  const ratingKeys = new KeyMap(RATING_KEYS);
 
   document.addEventListener("keydown", (event) => {
     if (event.defaultPrevented || event.isComposing) return;
     if (document.querySelector("dialog[open]")) return;
     const target = event.target;
     if (isTyping(target)) return;
+    const scale = globals.scaleOf(target);
+    if (scale !== null) {
+      const binding = ratingKeys.lookup(event);
+      if (binding) {
+        act(binding.action, { scale, level: binding.level });
+        event.preventDefault();
+        return;
+      }
+    }
     const binding = keys.lookup(event);
     if (!binding) return;
     const action = binding.action;
+    if (scale !== null && !EVERYWHERE.has(action)) {
+      // Arrows and Space keep their native meaning on a rating; other keys would act on an
+      // utterance out of sight.
+      if (event.key.startsWith("Arrow") || event.key === " " || event.key === "Enter") return;
+      act("globals-hint", {});
+      event.preventDefault();
+      return;
+    }
     if (event.key.startsWith("Arrow") && target && target.type === "radio") return;
     if ((action === "play" || action === "play-from") && onControl(target)) return;
     const handled = binding.code !== undefined ? act("code", { code: binding.code }) : act(action, { event });

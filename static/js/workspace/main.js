@@ -270,7 +270,7 @@ const audio = createAudio({
   onError: status.flash,
 });
 const help = createHelp(document.getElementById("ws-help"));
-createSubmit({
+const submit = createSubmit({
   form: document.getElementById("ws-submit-form"),
   dialog: document.getElementById("ws-confirm"),
   summary: document.getElementById("ws-confirm-summary"),
@@ -289,6 +289,12 @@ createSubmit({
 const skipBox = document.getElementById("ws-skip");
 const skipping = () => (skipBox ? skipBox.checked : false);
 
+function backToTranscript() {
+  list.focus({ preventScroll: true });
+  const li = transcript.currentItem();
+  if (li) transcript.keepInView(li);
+}
+
 const actions = {
   next: () => transcript.move(1, skipping()),
   previous: () => transcript.move(-1, skipping()),
@@ -305,6 +311,23 @@ const actions = {
   back: () => (audio ? audio.back() : false),
   forward: () => (audio ? audio.forward() : false),
   "play-from": () => (audio && transcript.currentItem() ? audio.playFrom(transcript.currentItem()) : false),
+  globals() {
+    if (!globals.enter()) status.flash(editable ? "This scheme has no global ratings" : "Read-only: the ratings cannot be changed here");
+  },
+  "leave-globals": backToTranscript,
+  "next-scale": ({ scale }) => globals.move(scale, 1),
+  "previous-scale": ({ scale }) => globals.move(scale, -1),
+  "clear-level": ({ scale }) => globals.clear(scale),
+  level({ scale, level }) {
+    if (!globals.rate(scale, level)) {
+      const [low, high] = globals.levels(scale);
+      status.flash(globals.name(scale) + " is rated " + low + " to " + high);
+      return;
+    }
+    if (!globals.move(scale, 1) && !globals.missing().length) status.flash("Every global is rated: Ctrl+Enter submits");
+  },
+  "globals-hint": () => status.flash("Rating the globals: a digit rates, j/k change scale, Esc goes back to the transcript"),
+  submit: () => submit.start(),
   "click-utterance"({ li, badge }) {
     const index = transcript.indexOf(transcript.idOf(li));
     if (badge && editable && index === transcript.current) {
@@ -321,7 +344,7 @@ function act(name, detail) {
   return action ? action(detail) : false;
 }
 
-bindKeys({ codes: config.codes, act });
+bindKeys({ codes: config.codes, globals, act });
 bindClicks({ list, act });
 
 // ------------------------------------------------------------------ start
