@@ -4,6 +4,7 @@
 // or a reload) and is sent to a small JSON endpoint that *sets* or *clears* one thing; the
 // queue is sent in order, one request at a time, with retries and backoff (lib/queue.js).
 
+import { csrfToken } from "../csrf.js";
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.js";
 import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.js";
 import { idFromHash, startIndex } from "../lib/selection.js";
@@ -70,13 +71,6 @@ const globals = createGlobals({
 const tally = createTally({ codes: config.codes, definitions: config.scores, state, globalValues: () => globals.values() });
 
 // ------------------------------------------------------------------ the queue
-
-function csrfToken() {
-  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-  if (match) return decodeURIComponent(match[1]);
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
 
 function send(op) {
   return fetch(config.urls[op.endpoint], {
