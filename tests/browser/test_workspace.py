@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from coding.models import CodingStatus, GlobalRating, UtteranceCode, UtteranceNote
+from coding.services.workspace import utterance_code_put
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -348,3 +349,24 @@ def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     assert band.inner_text() == "Fair"
     saved(page)
     assert stored(coding) == [(1, "Q"), (3, "SR"), (5, "CR"), (7, "Q")]
+
+
+def test_the_servers_tally_corrects_the_panel_after_changes_are_saved(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    # Another tab codes utterance 3 meanwhile; this page learns of it from the server's tally.
+    cr = factories.code("CR")
+    utterance_code_put(
+        coding=coding,
+        utterance_id=coding.transcript.utterances.get(position=3).pk,
+        code_id=cr.pk,
+        present=True,
+    )
+    page.keyboard.press("s")
+    saved(page)
+    page.wait_for_function(f"document.getElementById('count-{cr.pk}').textContent === '1'")
+    page.wait_for_function(
+        "document.querySelector('tr[data-score=\"pct_cr\"] .score-value').textContent === '50%'"
+    )

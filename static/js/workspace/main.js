@@ -91,6 +91,7 @@ function showQueueStatus() {
   status.set(kind, text);
 }
 
+let unchecked = false; // the server answered changes since its tally was last read
 const queue = new ChangeQueue({
   storage,
   storageKey: "mi-coding-queue-" + config.coding,
@@ -105,13 +106,19 @@ const queue = new ChangeQueue({
       transcript.markPending(ids);
     },
     onSettle(op, data, { superseded }) {
+      unchecked = true;
       if (!superseded && op.endpoint === "code") applyLocal(data.utterance, data.code, data.present);
     },
     onRefuse(op) {
+      unchecked = true;
       if (op.endpoint === "code" && op.body.action === "set") applyLocal(op.body.utterance, op.body.code, false);
       else if (op.endpoint === "global") showGlobal(op.body.scale, op.previous);
     },
-    onIdle: scheduleTally,
+    onIdle() {
+      if (!unchecked) return;
+      unchecked = false;
+      scheduleTally();
+    },
   },
 });
 window.addEventListener("online", () => queue.retryNow());
