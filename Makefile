@@ -23,7 +23,7 @@ run: migrate
 
 # The browser's pure modules (static/js/lib/) under Node's own test runner, then the suite.
 test: install
-	node --test tests/js/
+	node --test tests/js/*.test.mjs
 	$(PY) -m pytest
 
 lint: install

@@ -6,8 +6,8 @@
 // straight after does not skip it. Changing an item already decided needs a confirmation.
 
 import { csrfToken } from "./csrf.js";
-import { KeyMap, digitBindings } from "./lib/keymap.js";
-import { step } from "./lib/selection.js";
+import { KeyMap, digitBindings } from "./lib/keymap.mjs";
+import { step } from "./lib/selection.mjs";
 
 const table = document.getElementById("adjudication");
 const dataNode = document.getElementById("adjudication-data");

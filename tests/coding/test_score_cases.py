@@ -1,6 +1,6 @@
 """coding/scores.py gives the cases in tests/fixtures/score_cases.json; no database.
 
-The workspace computes summary scores in the browser with static/js/lib/scores.js, and
+The workspace computes summary scores in the browser with static/js/lib/scores.mjs, and
 tests/js/scores.test.mjs holds that module to the same file: together the two tests prove the
 page and the server agree, on the shipped schemes' definitions and on every rounding tie.
 """

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../../static/js/lib/codes.js";
+import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../../static/js/lib/codes.mjs";
 
 // A multi-code practitioner dimension (MITI 4.2.1) and a single-code client dimension (MISC).
 const Q = { id: 1, abbr: "Q", dim: 10, multiple: true, speaker: "practitioner" };

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { KeyMap, codeBindings, digitBindings, keyNames } from "../../static/js/lib/keymap.js";
+import { KeyMap, codeBindings, digitBindings, keyNames } from "../../static/js/lib/keymap.mjs";
 
 const key = (k, extra = {}) => ({ key: k, code: "", shiftKey: false, ctrlKey: false, metaKey: false, altKey: false, ...extra });
 

@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { ChangeQueue, backoff, readStored, statusText } from "../../static/js/lib/queue.js";
+import { ChangeQueue, backoff, readStored, statusText } from "../../static/js/lib/queue.mjs";
 
 class MemoryStorage {
   constructor(items = {}) {

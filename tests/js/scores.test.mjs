@@ -1,10 +1,10 @@
-// static/js/lib/scores.js gives what coding/scores.py gives on tests/fixtures/score_cases.json
+// static/js/lib/scores.mjs gives what coding/scores.py gives on tests/fixtures/score_cases.json
 // (tests/coding/test_score_cases.py holds the server to the same file).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
-import { BAND_LABELS, band, formatScore, scoreRows, summaryScore, toFixedHalfEven } from "../../static/js/lib/scores.js";
+import { BAND_LABELS, band, formatScore, scoreRows, summaryScore, toFixedHalfEven } from "../../static/js/lib/scores.mjs";
 
 const cases = JSON.parse(readFileSync(new URL("../fixtures/score_cases.json", import.meta.url), "utf-8"));
 

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { first, idFromHash, startIndex, step } from "../../static/js/lib/selection.js";
+import { first, idFromHash, startIndex, step } from "../../static/js/lib/selection.mjs";
 
 // Practitioner, client, practitioner, client, other, practitioner.
 const roles = ["practitioner", "client", "practitioner", "client", "other", "practitioner"];

@@ -1,7 +1,7 @@
 // Keys and clicks to the workspace's actions. Which key does what is data (two key maps: one
 // for the transcript, one while a global rating has the focus); what an action does is `act`.
 
-import { KeyMap, codeBindings, digitBindings } from "../lib/keymap.js";
+import { KeyMap, codeBindings, digitBindings } from "../lib/keymap.mjs";
 
 // The workspace's own keys, bound before the scheme's code keys so they always win; the
 // scheme loader refuses code keys among them (coding/schemes.py, RESERVED_KEYS).

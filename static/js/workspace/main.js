@@ -2,12 +2,12 @@
 //
 // Every change goes into a queue kept in localStorage (so nothing is lost on a network error
 // or a reload) and is sent to a small JSON endpoint that *sets* or *clears* one thing; the
-// queue is sent in order, one request at a time, with retries and backoff (lib/queue.js).
+// queue is sent in order, one request at a time, with retries and backoff (lib/queue.mjs).
 
 import { csrfToken } from "../csrf.js";
-import { ChangeQueue, countChanges, statusText } from "../lib/queue.js";
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.js";
-import { idFromHash, startIndex } from "../lib/selection.js";
+import { ChangeQueue, countChanges, statusText } from "../lib/queue.mjs";
+import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.mjs";
+import { idFromHash, startIndex } from "../lib/selection.mjs";
 import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
 import { bindClicks, bindKeys } from "./events.js";

@@ -3,7 +3,7 @@
 // contradict the counts beside them; the server's tally, read once the queue is empty, is the
 // check and wins where it differs.
 
-import { scoreRows } from "../lib/scores.js";
+import { scoreRows } from "../lib/scores.mjs";
 
 function setText(element, text) {
   if (element && element.textContent !== text) element.textContent = text;

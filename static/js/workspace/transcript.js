@@ -1,7 +1,7 @@
 // The transcript on the page: its utterances, the selection, and drawing one utterance's codes
 // and note. The server renders every utterance; this only reads and updates them.
 
-import { step, first } from "../lib/selection.js";
+import { step, first } from "../lib/selection.mjs";
 
 export function createTranscript({ list, codes, codableRoles, storage, storageKey }) {
   const items = Array.from(list.querySelectorAll("li.utt"));
