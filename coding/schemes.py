@@ -15,7 +15,7 @@ SHIPPED_DIR = Path(__file__).resolve().parent / "schemes"
 SPEAKERS = ("practitioner", "client", "any")
 SUMMARY_TYPES = ("mean", "sum", "ratio")
 # Keys the coding workspace keeps for itself (navigation, notes, help, undo, audio).
-RESERVED_KEYS = frozenset({"j", "k", "l", "n", "?", " ", "z", "[", "]"})
+RESERVED_KEYS = frozenset({"j", "k", "n", "?", " ", "z", "[", "]"})
 _SLUG = re.compile(r"^[-a-zA-Z0-9_.]+$")
 
 

@@ -263,7 +263,7 @@ def test_globals_are_rated_and_the_coding_submitted_by_keys(
     sign_in(page, coder.username, PASSWORD)
     open_workspace(page, live_server, coding)
     page.keyboard.press("q")
-    page.keyboard.press("l")  # to the first global not rated yet
+    page.keyboard.press("Shift+G")  # to the first global not rated yet
     assert page.evaluate("document.activeElement.closest('.ws-global') !== null")
     page.keyboard.press("4")  # cct 4, and on to sst
     page.keyboard.press("3")  # sst 3
@@ -313,7 +313,7 @@ def test_every_workspace_key_is_in_the_help(page, live_server, sign_in, coder, c
     ):
         assert documented in help_text
     keys = page.locator("#ws-help kbd").all_inner_texts()
-    for key in ("j", "k", "l", "n", "z", "?", "Esc", "Enter", "Backspace", "1", "9"):
+    for key in ("j", "k", "G", "n", "z", "?", "Esc", "Enter", "Backspace", "1", "9"):
         assert key in keys, key
     for code in coding.scheme.codes.exclude(key=""):
         assert code.key in keys, code.abbreviation

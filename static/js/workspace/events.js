@@ -4,7 +4,8 @@
 import { KeyMap, codeBindings, digitBindings } from "../lib/keymap.mjs";
 
 // The workspace's own keys, bound before the scheme's code keys so they always win; the
-// scheme loader refuses code keys among them (coding/schemes.py, RESERVED_KEYS).
+// scheme loader refuses code keys among them (coding/schemes.py, RESERVED_KEYS). Code keys are
+// stored in lower case, so a capital such as G (for the globals) can never be one.
 export const WORKSPACE_KEYS = [
   [["j", "ArrowDown"], { action: "next" }],
   [["k", "ArrowUp"], { action: "previous" }],
@@ -15,7 +16,7 @@ export const WORKSPACE_KEYS = [
   [["?"], { action: "help" }],
   [["n"], { action: "note" }],
   [["z", "Ctrl+z"], { action: "undo" }],
-  [["l"], { action: "globals" }],
+  [["G"], { action: "globals" }],
   [["Ctrl+Enter"], { action: "submit" }],
   [[" "], { action: "play" }],
   [["["], { action: "back" }],
@@ -24,13 +25,13 @@ export const WORKSPACE_KEYS = [
   [["Escape"], { action: "escape" }],
 ];
 
-// While a global rating has the focus: digits rate, j/k change scale, Esc or l go back.
+// While a global rating has the focus: digits rate, j/k change scale, Esc or G go back.
 export const RATING_KEYS = [
   ...digitBindings(9, (level) => ({ action: "level", level })),
   [["j"], { action: "next-scale" }],
   [["k"], { action: "previous-scale" }],
   [["Backspace", "Delete"], { action: "clear-level" }],
-  [["Escape", "l"], { action: "leave-globals" }],
+  [["Escape", "G"], { action: "leave-globals" }],
 ];
 
 // Keys that work wherever the focus is (outside text boxes).
