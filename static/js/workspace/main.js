@@ -40,6 +40,8 @@ const state = new CodingState(
   config.codes.map((code) => code.id),
   transcript.held
 );
+// What setting a code clears first: the other code of a single-code dimension, and the other
+// members of any set of mutually exclusive codes the page is given (lists of code ids).
 const excludes = exclusionRule(config.codes, { exclusive: config.exclusive || [] });
 const undoStack = [];
 
