@@ -22,7 +22,9 @@ run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# The browser's pure modules (static/js/lib/) under Node's own test runner, then the suite.
 test: install
+	node --test tests/js/*.test.mjs
 	$(PY) -m pytest
 
 lint: install

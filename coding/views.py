@@ -64,8 +64,20 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
             for code in ws.layout.codes
         ],
         "scales": [
-            {"id": scale.pk, "name": scale.name, "min": scale.min_value, "max": scale.max_value}
+            {
+                "id": scale.pk,
+                "slug": scale.slug,
+                "name": scale.name,
+                "min": scale.min_value,
+                "max": scale.max_value,
+            }
             for scale in ws.layout.globals
+        ],
+        # The summary scores as coding/scores.py computes them, with the agency's thresholds,
+        # so the page recomputes them with every change (static/js/lib/scores.js).
+        "scores": [
+            {**score.as_mapping(), "fair": score.fair, "good": score.good}
+            for score in ws.layout.summaries
         ],
     }
 

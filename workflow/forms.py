@@ -136,6 +136,8 @@ class DecisionForm(forms.Form):
     codes = forms.CharField(required=False, max_length=500)
     value = forms.IntegerField(required=False)
     reason = forms.CharField(required=False, max_length=1000)
+    # Set once the supervisor has confirmed changing an item that is already decided.
+    replace = forms.BooleanField(required=False)
 
     def clean_item(self) -> tuple[str, int]:
         match = _ITEM.match(self.cleaned_data["item"].strip())

@@ -1,89 +1,108 @@
-// Adjudication page: move between disagreements, take a coder's answer or give your own,
+// The adjudication page: move between disagreements, take a coder's answer or give your own,
 // confirm; every decision is saved at once and the row shows the consensus it produced.
-(function () {
-  "use strict";
-  var table = document.getElementById("adjudication");
-  var dataNode = document.getElementById("adjudication-data");
-  if (!table || !dataNode || !table.dataset.decideUrl) return;
-  var data = JSON.parse(dataNode.textContent);
-  var url = table.dataset.decideUrl;
-  var panel = document.getElementById("decision-panel");
-  var panelItem = document.getElementById("panel-item");
-  var reason = document.getElementById("decision-reason");
-  var editor = document.getElementById("own-editor");
-  var choicesBox = document.getElementById("own-choices");
-  var message = document.getElementById("decision-message");
-  var undecidedCount = document.getElementById("undecided-count");
-  var sourceButtons = Array.prototype.slice.call(panel.querySelectorAll("[data-source]"));
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-item]"));
-  var disagreements = rows.filter(function (r) { return r.classList.contains("adj-disagree"); });
-  var current = null;
-  var pending = null;
+//
+// n/p go to the next/previous disagreement still undecided, j/k to any disagreement (to review
+// or change one). Confirming moves on to the next undecided one by itself, so an n pressed
+// straight after does not skip it. Changing an item already decided needs a confirmation.
 
-  function csrf() {
-    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (match) return decodeURIComponent(match[1]);
-    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
-    return field ? field.value : "";
-  }
+import { csrfToken } from "./csrf.js";
+import { KeyMap, digitBindings } from "./lib/keymap.mjs";
+import { step } from "./lib/selection.mjs";
+
+const table = document.getElementById("adjudication");
+const dataNode = document.getElementById("adjudication-data");
+
+if (table && dataNode && table.dataset.decideUrl) start();
+
+function start() {
+  const data = JSON.parse(dataNode.textContent);
+  const url = table.dataset.decideUrl;
+  const panel = document.getElementById("decision-panel");
+  const panelItem = document.getElementById("panel-item");
+  const reason = document.getElementById("decision-reason");
+  const editor = document.getElementById("own-editor");
+  const choicesBox = document.getElementById("own-choices");
+  const message = document.getElementById("decision-message");
+  const undecidedCount = document.getElementById("undecided-count");
+  const replaceDialog = document.getElementById("replace-dialog");
+  const finish = document.getElementById("finish-adjudication");
+  const sourceButtons = Array.from(panel.querySelectorAll("[data-source]"));
+  const rows = Array.from(document.querySelectorAll("tr[data-item]"));
+  const disagreements = rows.filter((row) => row.classList.contains("adj-disagree"));
+  let current = null;
+  let pending = null;
+  // Set when a confirmation moved on by itself: the next n stays on the row it moved to.
+  let advanced = false;
+
+  const keys = new KeyMap([
+    [["n"], { action: "next-undecided" }],
+    [["p"], { action: "previous-undecided" }],
+    [["j"], { action: "next" }],
+    [["k"], { action: "previous" }],
+    [["e"], { action: "own" }],
+    [["r"], { action: "reason" }],
+    ...digitBindings(data.sources.length, (n) => ({ action: "take", source: n })),
+  ]);
+
+  const isDecided = (row) => row.classList.contains("adj-decided");
+  const undecided = (index) => !isDecided(disagreements[index]);
 
   function label(item, answer) {
     if (item.min !== undefined) return answer === null ? "not rated" : String(answer);
     if (!answer.length) return "no code";
-    return answer.map(function (id) { return data.codes[id].abbreviation; }).join(", ");
+    return answer.map((id) => data.codes[id].abbreviation).join(", ");
+  }
+
+  function say(text) {
+    message.textContent = text;
+  }
+
+  // Keys act on the table again (out of the reason box or the own-answer editor).
+  function backToTable() {
+    table.focus({ preventScroll: true });
   }
 
   function choose(source) {
     pending = source;
-    sourceButtons.forEach(function (b) {
-      b.setAttribute("aria-pressed", String(b.dataset.source === String(source)));
-      b.classList.toggle("active", b.dataset.source === String(source));
+    advanced = false;
+    sourceButtons.forEach((button) => {
+      const on = button.dataset.source === String(source);
+      button.setAttribute("aria-pressed", String(on));
+      button.classList.toggle("active", on);
     });
     editor.hidden = source !== "own";
-    message.textContent = "";
+    say("");
     if (source === "own") {
-      var first = choicesBox.querySelector("input");
+      const first = choicesBox.querySelector("input");
       if (first) first.focus();
     }
   }
 
   function buildEditor(item, key) {
     choicesBox.textContent = "";
-    var own = item.min !== undefined ? currentValue(key) : currentCodes(key);
+    const own = data.items[key].consensus;
     function add(type, value, text, checked) {
-      var id = "own-" + value;
-      var wrap = document.createElement("div");
+      const wrap = document.createElement("div");
       wrap.className = "form-check";
-      var input = document.createElement("input");
+      const input = document.createElement("input");
       input.className = "form-check-input";
       input.type = type;
       input.name = "own";
-      input.id = id;
+      input.id = "own-" + value;
       input.value = value;
       input.checked = checked;
-      var lab = document.createElement("label");
+      const lab = document.createElement("label");
       lab.className = "form-check-label";
-      lab.htmlFor = id;
+      lab.htmlFor = input.id;
       lab.textContent = text;
-      wrap.appendChild(input);
-      wrap.appendChild(lab);
+      wrap.append(input, lab);
       choicesBox.appendChild(wrap);
     }
     if (item.min !== undefined) {
-      for (var v = item.min; v <= item.max; v += 1) add("radio", v, String(v), own === v);
+      for (let v = item.min; v <= item.max; v += 1) add("radio", v, String(v), own === v);
     } else {
-      item.choices.forEach(function (id) {
-        add("checkbox", id, data.codes[id].abbreviation, own.indexOf(id) >= 0);
-      });
+      item.choices.forEach((id) => add("checkbox", id, data.codes[id].abbreviation, (own || []).includes(id)));
     }
-  }
-
-  function currentCodes(key) {
-    return data.items[key].consensus || [];
-  }
-
-  function currentValue(key) {
-    return data.items[key].consensus;
   }
 
   function select(row) {
@@ -92,154 +111,164 @@
     current = row;
     row.classList.add("adj-current");
     row.scrollIntoView({ block: "center" });
-    var key = row.dataset.item;
-    var item = data.items[key];
+    const key = row.dataset.item;
+    const item = data.items[key];
     panel.hidden = false;
-    panelItem.textContent = row.dataset.label;
-    sourceButtons.forEach(function (b, index) {
-      var span = b.querySelector(".panel-answer");
+    panelItem.textContent = row.dataset.label + (isDecided(row) ? " (decided)" : "");
+    sourceButtons.forEach((button, index) => {
+      const span = button.querySelector(".panel-answer");
       if (span) span.textContent = label(item, item.answers[index]);
     });
     buildEditor(item, key);
     reason.value = "";
-    pending = null;
     choose(null);
   }
 
-  function step(delta) {
-    if (!disagreements.length) return;
-    var index = disagreements.indexOf(current);
-    if (index < 0) {
-      index = delta > 0 ? 0 : disagreements.length - 1;
-    } else {
-      index = (index + delta + disagreements.length) % disagreements.length;
+  function move(delta, onlyUndecided) {
+    const index = step(disagreements.indexOf(current), delta, disagreements.length, onlyUndecided ? undecided : undefined, { wrap: true });
+    if (index >= 0) {
+      select(disagreements[index]);
+    } else if (onlyUndecided && !disagreements.some((row, i) => undecided(i))) {
+      say("Every disagreement is decided; finish to submit the consensus.");
+    } else if (onlyUndecided) {
+      say(current.dataset.label + " is the only one left to decide.");
     }
-    select(disagreements[index]);
   }
 
   function nextUndecided() {
-    var start = disagreements.indexOf(current);
-    for (var i = 1; i <= disagreements.length; i += 1) {
-      var row = disagreements[(start + i) % disagreements.length];
-      if (!row.classList.contains("adj-decided")) return row;
+    if (advanced && current && !isDecided(current)) {
+      // The confirmation already moved here: this is the next one.
+      advanced = false;
+      say(current.dataset.label + " is the next one to decide.");
+      return;
     }
-    return null;
+    move(1, true);
+  }
+
+  function answerOf(item) {
+    if (pending !== "own") return { source: pending };
+    const picked = Array.from(choicesBox.querySelectorAll("input:checked")).map((input) => Number(input.value));
+    if (item.min !== undefined) return picked.length ? { source: "own", value: picked[0] } : null;
+    return { source: "own", codes: picked };
   }
 
   function confirm() {
     if (!current) return;
     if (pending === null) {
-      message.textContent = "Choose a coder's answer (1, 2, …) or your own (e) first.";
+      say("Choose a coder's answer (1, 2, …) or your own (e) first.");
       return;
     }
-    var key = current.dataset.item;
-    var item = data.items[key];
-    var body = new FormData();
-    body.append("item", key);
-    body.append("source", pending);
-    body.append("reason", reason.value);
-    if (pending === "own") {
-      var picked = Array.prototype.slice.call(choicesBox.querySelectorAll("input:checked"));
-      if (item.min !== undefined) {
-        if (!picked.length) {
-          message.textContent = "Choose a value.";
-          return;
-        }
-        body.append("value", picked[0].value);
-      } else {
-        body.append("codes", picked.map(function (i) { return i.value; }).join(","));
-      }
+    const row = current;
+    const item = data.items[row.dataset.item];
+    const answer = answerOf(item);
+    if (!answer) {
+      say("Choose a value.");
+      return;
     }
-    var row = current;
+    backToTable();
+    if (!isDecided(row)) {
+      send(row, item, answer, false);
+      return;
+    }
+    document.getElementById("replace-item").textContent = row.dataset.label;
+    document.getElementById("replace-now").textContent = row.querySelector(".adj-consensus").textContent || "no code";
+    replaceDialog.returnValue = "";
+    replaceDialog.showModal();
+    replaceDialog.addEventListener(
+      "close",
+      () => {
+        if (replaceDialog.returnValue === "replace") send(row, item, answer, true);
+        else say("Kept the earlier decision on " + row.dataset.label + ".");
+        backToTable();
+      },
+      { once: true }
+    );
+  }
+
+  function send(row, item, answer, replace) {
+    const body = new FormData();
+    body.append("item", row.dataset.item);
+    body.append("source", answer.source);
+    body.append("reason", reason.value);
+    if (answer.value !== undefined) body.append("value", answer.value);
+    if (answer.codes !== undefined) body.append("codes", answer.codes.join(","));
+    if (replace) body.append("replace", "true");
     fetch(url, {
       method: "POST",
-      body: body,
-      headers: { "X-CSRFToken": csrf(), "Accept": "application/json" },
+      body,
+      headers: { "X-CSRFToken": csrfToken(), Accept: "application/json" },
       credentials: "same-origin",
     })
-      .then(function (response) {
-        return response.json().then(function (json) { return { ok: response.ok, json: json }; });
-      })
-      .then(function (result) {
-        if (!result.ok) {
-          message.textContent = result.json.error || "Not saved.";
+      .then((response) => response.json().then((json) => ({ ok: response.ok, json })))
+      .then(({ ok, json }) => {
+        if (!ok) {
+          say(json.decided ? "Not saved: " + json.error + " (decided elsewhere meanwhile: reload to see it)." : json.error || "Not saved.");
           return;
         }
-        var json = result.json;
         row.querySelector(".adj-consensus").textContent = json.consensus;
         row.querySelector(".adj-decision").textContent = json.decision;
         row.classList.add("adj-decided");
-        if (pending === "own") {
-          var chosen = Array.prototype.slice.call(choicesBox.querySelectorAll("input:checked"))
-            .map(function (i) { return Number(i.value); });
-          item.consensus = item.min !== undefined ? chosen[0] : chosen;
+        if (answer.source === "own") {
+          item.consensus = answer.value !== undefined ? answer.value : answer.codes;
         } else {
-          var index = data.sources.findIndex(function (s) { return String(s.id) === String(pending); });
+          const index = data.sources.findIndex((s) => String(s.id) === String(answer.source));
           item.consensus = item.answers[index];
         }
-        if (undecidedCount) {
-          undecidedCount.textContent = disagreements.filter(function (r) {
-            return !r.classList.contains("adj-decided");
-          }).length;
-        }
-        var next = nextUndecided();
-        if (next) {
-          select(next);
+        const left = disagreements.filter((r) => !isDecided(r)).length;
+        if (undecidedCount) undecidedCount.textContent = left;
+        if (left) {
+          move(1, true);
+          advanced = true;
         } else {
-          message.textContent = "Every disagreement is decided; finish to submit the consensus.";
-          document.getElementById("finish-adjudication").focus();
+          panelItem.textContent = row.dataset.label + " (decided)";
+          say("Every disagreement is decided; finish to submit the consensus.");
+          finish.focus();
         }
       })
-      .catch(function () {
-        message.textContent = "Not saved: the server could not be reached. Try again.";
-      });
+      .catch(() => say("Not saved: the server could not be reached. Try again."));
   }
 
-  rows.forEach(function (row) {
-    row.addEventListener("click", function () { select(row); });
-  });
-  sourceButtons.forEach(function (button) {
-    button.addEventListener("click", function () {
-      choose(button.dataset.source === "own" ? "own" : button.dataset.source);
-    });
+  rows.forEach((row) => row.addEventListener("click", () => select(row)));
+  sourceButtons.forEach((button) => {
+    button.addEventListener("click", () => choose(button.dataset.source === "own" ? "own" : button.dataset.source));
   });
   document.getElementById("decision-confirm").addEventListener("click", confirm);
 
-  document.addEventListener("keydown", function (event) {
+  const actions = {
+    "next-undecided": nextUndecided,
+    "previous-undecided": () => move(-1, true),
+    next: () => move(1, false),
+    previous: () => move(-1, false),
+    own: () => current && choose("own"),
+    reason: () => current && reason.focus(),
+    take({ source }) {
+      if (current) choose(String(data.sources[source - 1].id));
+    },
+  };
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || event.isComposing) return;
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    var target = event.target;
-    var typing = target.tagName === "TEXTAREA" || target.tagName === "SELECT" ||
-      (target.tagName === "INPUT" && target.type !== "checkbox" && target.type !== "radio");
-    var inEditor = editor.contains(target);
+    if (document.querySelector("dialog[open]")) return;
+    const target = event.target;
+    const typing = target.tagName === "TEXTAREA" || target.tagName === "SELECT" || (target.tagName === "INPUT" && target.type !== "checkbox" && target.type !== "radio");
+    const inEditor = editor.contains(target);
     if (event.key === "Escape") {
-      if (typing || inEditor) target.blur();
+      if (typing || inEditor) backToTable();
       choose(null);
       return;
     }
     if (event.key === "Enter") {
-      if (!current || (target.tagName === "BUTTON" && !panel.contains(target))) return;
-      if (target.tagName === "A") return;
+      // Enter confirms from the reason box and the own-answer editor too, then leaves them.
+      if (!current || (target.tagName === "BUTTON" && !panel.contains(target)) || target.tagName === "A") return;
       event.preventDefault();
       confirm();
       return;
     }
     if (typing || inEditor) return;
-    var key = event.key;
-    if (key === "n" || key === "j") {
-      event.preventDefault();
-      step(1);
-    } else if (key === "p" || key === "k") {
-      event.preventDefault();
-      step(-1);
-    } else if (key === "e" && current) {
-      event.preventDefault();
-      choose("own");
-    } else if (/^[1-9]$/.test(key) && current) {
-      var source = data.sources[Number(key) - 1];
-      if (source) {
-        event.preventDefault();
-        choose(String(source.id));
-      }
-    }
+    const binding = keys.lookup(event);
+    if (!binding) return;
+    event.preventDefault();
+    actions[binding.action](binding);
   });
-})();
+}

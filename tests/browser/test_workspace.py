@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from coding.models import CodingStatus, GlobalRating, UtteranceCode, UtteranceNote
+from coding.services.workspace import utterance_code_put
 from tests import factories
 from tests.factories import PASSWORD
 
@@ -190,3 +191,182 @@ def test_everything_also_works_by_mouse(page, live_server, sign_in, coder, codin
     saved(page)
     assert stored(coding) == [(3, "AF"), (3, "Q")]
     assert UtteranceNote.objects.get(coding=coding).text == "Affirmation of effort"
+
+
+def score(page, slug):
+    return page.locator(f'tr[data-score="{slug}"] .score-value').inner_text()
+
+
+def test_cancelling_the_submit_confirmation_puts_the_status_line_back(
+    page, live_server, sign_in, coder, agency, practitioner
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=4)
+    coding = factories.make_coding(transcript, coder, globals_=factories.ALL_GLOBALS)
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.locator("#ws-submit").click()
+    page.locator("#ws-confirm").wait_for(state="visible")
+    page.locator("#ws-confirm").get_by_role("button", name="Cancel").click()
+    saved(page)
+    assert page.locator("#ws-status").get_attribute("data-state") == "saved"
+    # Esc cancels too.
+    page.locator("#ws-submit").click()
+    page.locator("#ws-confirm").wait_for(state="visible")
+    page.keyboard.press("Escape")
+    saved(page)
+    coding.refresh_from_db()
+    assert coding.status == CodingStatus.IN_PROGRESS
+
+
+def test_a_reload_returns_to_the_utterance_the_coder_was_on(
+    page, live_server, sign_in, coder, agency, practitioner
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=60)
+    coding = factories.make_coding(transcript, coder)
+    other = factories.make_coding(
+        factories.make_transcript(agency, practitioner, utterances=6), coder
+    )
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    for _ in range(20):
+        page.keyboard.press("j")
+    fortyfirst = transcript.utterances.get(position=41)
+    selected = page.locator("li.utt[aria-selected='true']")
+    assert selected.get_attribute("id") == f"u{fortyfirst.pk}"
+
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert selected.get_attribute("id") == f"u{fortyfirst.pk}"
+    page.wait_for_function(
+        """(id) => { const li = document.getElementById(id);
+                     const box = document.getElementById('ws-utterances').getBoundingClientRect();
+                     const r = li.getBoundingClientRect();
+                     return r.top >= box.top && r.bottom <= box.bottom; }""",
+        arg=f"u{fortyfirst.pk}",
+    )
+    page.keyboard.press("j")  # and the keys carry on from there
+    assert selected.get_attribute("id") == f"u{transcript.utterances.get(position=43).pk}"
+
+    # Each coding remembers its own place, and an utterance named in the address still wins.
+    open_workspace(page, live_server, other)
+    first = other.transcript.utterances.get(position=1)
+    assert selected.get_attribute("id") == f"u{first.pk}"
+    seventh = transcript.utterances.get(position=7)
+    page.goto(f"{live_server.url}/codings/{coding.pk}/#u{seventh.pk}")
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert selected.get_attribute("id") == f"u{seventh.pk}"
+
+
+def test_globals_are_rated_and_the_coding_submitted_by_keys(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("q")
+    page.keyboard.press("Shift+G")  # to the first global not rated yet
+    assert page.evaluate("document.activeElement.closest('.ws-global') !== null")
+    page.keyboard.press("4")  # cct 4, and on to sst
+    page.keyboard.press("3")  # sst 3
+    page.keyboard.press("9")  # not a level: refused, stays on partnership
+    assert "is rated 1 to 5" in page.locator("#ws-status").inner_text()
+    page.keyboard.press("5")  # partnership 5
+    page.keyboard.press("k")  # back to partnership
+    page.keyboard.press("2")  # partnership 2 instead, and on to empathy
+    page.keyboard.press("q")  # a code key here does not code the utterance out of sight
+    assert "a digit rates" in page.locator("#ws-status").inner_text()
+    page.keyboard.press("4")  # empathy 4
+    saved(page)
+    ratings = dict(GlobalRating.objects.filter(coding=coding).values_list("scale__slug", "value"))
+    assert ratings == {"cct": 4, "sst": 3, "partnership": 2, "empathy": 4}
+    assert stored(coding) == [(1, "Q")]
+    # The technical and relational globals follow the ratings at once.
+    assert score(page, "technical") == "3.50"
+    assert score(page, "relational") == "3"
+
+    page.keyboard.press("Escape")  # back to the transcript, where keys code again
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    page.keyboard.press("Control+Enter")
+    page.locator("#ws-confirm").wait_for(state="visible")
+    assert "2 of 5 codable utterances have a code" in page.locator("#ws-confirm").inner_text()
+    page.keyboard.press("Enter")  # the dialog's first button: Submit and lock
+    page.get_by_text("Coding submitted").wait_for()
+    coding.refresh_from_db()
+    assert coding.status == CodingStatus.SUBMITTED
+    assert stored(coding) == [(1, "Q"), (3, "SR")]
+
+
+def test_every_workspace_key_is_in_the_help(page, live_server, sign_in, coder, coding):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("?")
+    help_text = page.locator("#ws-help").inner_text()
+    for documented in (
+        "Rate the globals",
+        "rate it at that level",
+        "next / previous global",
+        "clear its rating",
+        "back to the transcript",
+        "Submit (asks for confirmation first)",
+        "Undo the last change",
+        "Write a note",
+    ):
+        assert documented in help_text
+    keys = page.locator("#ws-help kbd").all_inner_texts()
+    for key in ("j", "k", "G", "n", "z", "?", "Esc", "Enter", "Backspace", "1", "9"):
+        assert key in keys, key
+    for code in coding.scheme.codes.exclude(key=""):
+        assert code.key in keys, code.abbreviation
+
+
+def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    # The server's tally never answers here: the scores must not depend on it.
+    page.route("**/api/tally/", lambda route: route.abort())
+    assert score(page, "r_q") == "—"
+    page.keyboard.press("q")
+    page.keyboard.press("j")
+    page.keyboard.press("s")
+    assert page.locator(f"#count-{factories.code('SR').pk}").inner_text() == "1"
+    assert score(page, "r_q") == "1"
+    page.keyboard.press("j")
+    page.keyboard.press("c")
+    assert score(page, "r_q") == "2"
+    assert score(page, "pct_cr") == "50%"
+    band = page.locator('tr[data-score="r_q"] .band')
+    assert band.inner_text() == "Good"
+    page.keyboard.press("j")
+    page.keyboard.press("q")
+    page.keyboard.press("j")
+    page.keyboard.press("q")  # 3 questions, 2 reflections
+    assert score(page, "r_q") == "0.67"
+    assert band.inner_text() == "Below fair"
+    page.keyboard.press("z")  # undo: 2 questions
+    assert score(page, "r_q") == "1"
+    assert band.inner_text() == "Fair"
+    saved(page)
+    assert stored(coding) == [(1, "Q"), (3, "SR"), (5, "CR"), (7, "Q")]
+
+
+def test_the_servers_tally_corrects_the_panel_after_changes_are_saved(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    # Another tab codes utterance 3 meanwhile; this page learns of it from the server's tally.
+    cr = factories.code("CR")
+    utterance_code_put(
+        coding=coding,
+        utterance_id=coding.transcript.utterances.get(position=3).pk,
+        code_id=cr.pk,
+        present=True,
+    )
+    page.keyboard.press("s")
+    saved(page)
+    page.wait_for_function(f"document.getElementById('count-{cr.pk}').textContent === '1'")
+    page.wait_for_function(
+        "document.querySelector('tr[data-score=\"pct_cr\"] .score-value').textContent === '50%'"
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import AuditEvent
-from coding.models import Coding, CodingKind, CodingStatus
+from coding.models import Coding, CodingKind, CodingStatus, SummaryScore, ThresholdOverride
 from tests import factories
 from tests.factories import ALL_GLOBALS
 
@@ -52,6 +52,27 @@ def test_the_workspace_shows_the_tally_and_summary_scores(coding, coder, client_
     # %CR = 1 / 2 = 50%, good; R:Q = 2 / 1.
     assert '<td class="text-end score-value">50%</td>' in html
     assert '<td class="text-end score-value">2</td>' in html
+
+
+def test_the_page_gets_the_summary_score_definitions_with_the_agencys_thresholds(
+    coding, coder, client_for, agency
+):
+    r_q = SummaryScore.objects.get(scheme=coding.scheme, slug="r_q")
+    ThresholdOverride.objects.create(agency=agency, summary_score=r_q, fair=1.5, good=None)
+    scores = {s["slug"]: s for s in config(page(client_for(coder), coding))["scores"]}
+    assert list(scores) == ["technical", "relational", "pct_cr", "r_q", "mia", "mina"]
+    assert scores["r_q"] == {
+        "slug": "r_q",
+        "type": "ratio",
+        "numerator": ["SR", "CR"],
+        "denominator": ["Q"],
+        "percent": False,
+        "fair": 1.5,
+        "good": None,
+    }
+    assert scores["pct_cr"]["percent"] is True
+    assert (scores["pct_cr"]["fair"], scores["pct_cr"]["good"]) == (40, 50)
+    assert scores["technical"]["of"] == ["cct", "sst"]
 
 
 def test_supervisor_reads_without_editing(coding, supervisor, client_for):

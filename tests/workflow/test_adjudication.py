@@ -137,8 +137,37 @@ def test_an_own_answer_can_change_an_agreement_and_replace_codes(case, superviso
     consensus = adjudication_start(transcript=transcript, scheme=first.scheme, actor=supervisor)
     u5 = transcript.utterances.get(position=5)
     sr = factories.code("SR")
-    adjudication_decide(consensus=consensus, actor=supervisor, utterance=u5, codes=[sr.pk])
+    adjudication_decide(
+        consensus=consensus, actor=supervisor, utterance=u5, codes=[sr.pk], replace=True
+    )
     assert _codes(consensus, u5) == ["SR"]
+
+
+def test_a_decided_item_changes_only_when_replacing_it_is_confirmed(case, supervisor):
+    transcript, first, second = case
+    consensus = adjudication_start(transcript=transcript, scheme=first.scheme, actor=supervisor)
+    u3 = transcript.utterances.get(position=3)
+    u5 = transcript.utterances.get(position=5)  # an agreement is a decision too
+    adjudication_decide(
+        consensus=consensus, actor=supervisor, utterance=u3, source=second, reason="deeper"
+    )
+    for utterance in (u3, u5):
+        with pytest.raises(ValidationError, match="already decided") as refused:
+            adjudication_decide(
+                consensus=consensus, actor=supervisor, utterance=utterance, source=first
+            )
+        assert refused.value.code == "decided"
+    assert _codes(consensus, u3) == ["CR"]
+    assert _codes(consensus, u5) == ["AF", "CR"]
+    decision = AdjudicationDecision.objects.get(consensus=consensus, utterance=u3)
+    assert (decision.source_coding, decision.reason) == (second, "deeper")
+
+    adjudication_decide(
+        consensus=consensus, actor=supervisor, utterance=u3, source=first, replace=True
+    )
+    assert _codes(consensus, u3) == ["SR"]
+    decision.refresh_from_db()
+    assert (decision.source_coding, decision.reason) == (first, "")
 
 
 def test_an_answer_that_breaks_the_scheme_changes_nothing(case, supervisor):
@@ -246,6 +275,15 @@ def test_the_page_decides_over_json(case, supervisor, client_for):
     assert "from 1 to 5" in response.json()["error"]
     response = client.post(decide, {"item": f"g{empathy.pk}", "source": "own", "value": "4"})
     assert (response.json()["consensus"], response.json()["decision"]) == ("4", "own answer")
+    # Changing a decision needs the page's confirmation, sent as replace.
+    again = {"item": f"u{u3.pk}", "source": first.pk}
+    response = client.post(decide, again)
+    assert response.status_code == 409
+    assert response.json()["decided"] is True
+    assert "already decided" in response.json()["error"]
+    assert _codes(consensus, u3) == ["CR"]
+    response = client.post(decide, {**again, "replace": "true"})
+    assert (response.status_code, response.json()["consensus"]) == (200, "SR")
     finish = client.post(reverse("workflow:finish", args=[consensus.pk]))
     assert finish.status_code == 302
     consensus.refresh_from_db()

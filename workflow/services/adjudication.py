@@ -132,9 +132,13 @@ def adjudication_decide(
     codes: list[int] | None = None,
     value: int | None = None,
     reason: str = "",
+    replace: bool = False,
 ) -> AdjudicationDecision:
     """Decide one item: take ``source``'s answer, or give one's own (``codes`` for an
-    utterance, ``value`` for a global). Nothing changes if the answer breaks a rule."""
+    utterance, ``value`` for a global). Nothing changes if the answer breaks a rule.
+
+    An item already decided (an agreement included) changes only with ``replace``: an earlier
+    decision is never overwritten by a key pressed on the wrong row."""
     _require_adjudicating(consensus)
     if (utterance is None) == (scale is None):
         raise ValidationError("decide one utterance or one global at a time")
@@ -159,6 +163,16 @@ def adjudication_decide(
     elif utterance is None and value is None:
         raise ValidationError(f"give a value for {scale.name}")
     with transaction.atomic():
+        # Two supervisors deciding the same item at once: the second sees the first's decision.
+        Coding.objects.select_for_update().filter(pk=consensus.pk).first()
+        existing = AdjudicationDecision.objects.filter(
+            consensus=consensus, utterance=utterance, scale=scale
+        ).first()
+        if existing is not None and not replace:
+            what = f"utterance {utterance.position}" if utterance is not None else scale.name
+            raise ValidationError(
+                f"{what} is already decided; confirm to replace that decision", code="decided"
+            )
         if utterance is not None:
             _set_codes(consensus, utterance, set(codes or []))
         else:

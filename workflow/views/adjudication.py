@@ -219,9 +219,13 @@ def adjudication_decision(request: HttpRequest, pk: int) -> JsonResponse:
             codes=data["codes"],
             value=data["value"],
             reason=data["reason"],
+            replace=data["replace"],
         )
     except ValidationError as exc:
-        return JsonResponse({"error": validation_message(exc)}, status=400)
+        decided = getattr(exc, "code", None) == "decided"
+        return JsonResponse(
+            {"error": validation_message(exc), "decided": decided}, status=409 if decided else 400
+        )
     item = adjudication_item(consensus, utterance=utterance, scale=scale)
     return JsonResponse(
         {

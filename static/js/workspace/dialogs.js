@@ -1,0 +1,93 @@
+// The help dialog, the note editor on an utterance, and the submit confirmation.
+
+export function createHelp(dialog) {
+  return {
+    open() {
+      if (dialog && !dialog.open) dialog.showModal();
+    },
+  };
+}
+
+// The note form opens inside the selected utterance; Enter saves, Esc cancels.
+export function createNoteEditor({ template, list, onSave }) {
+  let form = null;
+
+  function close() {
+    if (!form) return;
+    form.remove();
+    form = null;
+    list.focus({ preventScroll: true });
+  }
+
+  function open(li, id, existing) {
+    if (!template) return;
+    close();
+    form = template.content.firstElementChild.cloneNode(true);
+    const area = form.querySelector("textarea");
+    area.value = existing;
+    li.appendChild(form);
+    area.focus();
+    const save = () => {
+      const text = area.value.trim();
+      close();
+      if (text !== existing) onSave(id, text, existing);
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save();
+    });
+    area.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey) {
+        event.preventDefault();
+        save();
+      } else if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    form.querySelector("[data-action=cancel-note]").addEventListener("click", close);
+  }
+
+  return { open, close, isOpen: () => form !== null };
+}
+
+// Submit: every global rated, every change sent, then the confirmation; cancelling it puts the
+// status line back to the state of the changes.
+export function createSubmit({ form, dialog, summary, globals, queue, status, beforeSend, describe, restoreStatus }) {
+  if (!form || !dialog) return { start() {} };
+
+  function start() {
+    const missing = globals.missing();
+    if (missing.length) {
+      status.set("failed", "Rate every global before submitting: " + missing.join(", "));
+      document.getElementById("ws-globals-title").scrollIntoView({ block: "start" });
+      return;
+    }
+    beforeSend();
+    status.set("saving", "Sending every change before submitting…");
+    queue.whenIdle(15000).then((idle) => {
+      if (!idle) {
+        status.set("failed", "Some changes are not saved yet, so the coding cannot be submitted; try again when the connection is back");
+        return;
+      }
+      summary.textContent = describe();
+      dialog.returnValue = "";
+      dialog.showModal();
+    });
+  }
+
+  form.addEventListener("submit", (event) => {
+    if (form.dataset.confirmed === "1") return;
+    event.preventDefault();
+    start();
+  });
+  dialog.addEventListener("close", () => {
+    if (dialog.returnValue === "submit") {
+      form.dataset.confirmed = "1";
+      form.requestSubmit();
+    } else {
+      restoreStatus();
+    }
+  });
+  return { start };
+}
