@@ -11,10 +11,12 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import HttpRequest
+from django.urls import reverse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +40,11 @@ TITLES = {
     429: "Too many requests",
     500: "Server error",
 }
+
+
+class BodyTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
 
 
 def problem(
@@ -66,7 +73,10 @@ def field_errors(detail: Any, prefix: str = "") -> Iterator[dict[str, str]]:
     as a path (``utterances[2].text``), empty for the request as a whole."""
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = "" if key == "non_field_errors" else str(key)
+            if isinstance(key, int):  # an item of a list of objects, as DRF reports it
+                yield from field_errors(value, f"{prefix}[{key}]")
+                continue
+            name = "" if key in ("non_field_errors", "") else str(key)
             yield from field_errors(
                 value, f"{prefix}.{name}" if prefix and name else prefix or name
             )
@@ -99,10 +109,16 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         exc = exceptions.ValidationError({"non_field_errors": [validation_message(exc)]})
     elif isinstance(exc, ParseError):
         exc = exceptions.ValidationError({"file": [str(exc)]})
-    elif isinstance(exc, RequestDataTooBig | SuspiciousOperation):
-        # Django's own guards on a body (too many fields or files, too large): the client's
-        # fault, never a server error.
+    elif isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge(
+            f"The body is larger than the {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes allowed; "
+            "send a transcript as a file to /api/v1/transcripts/files/, or less at once."
+        )
+    elif isinstance(exc, SuspiciousOperation):
+        # Django's own guards on a body (too many fields or files): the client's fault.
         exc = exceptions.ParseError(f"The body was refused: {exc}")
+    elif isinstance(exc, RecursionError):
+        exc = exceptions.ParseError("The JSON is nested too deeply.")
     response = drf_exception_handler(exc, context)
     if response is None:
         request = context.get("request")
@@ -140,6 +156,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
             code="throttled",
             extra={"retry_after": wait},
             headers={**headers, "Retry-After": str(wait)},
+        )
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return problem(
+            response.status_code,
+            "Send a personal access token as 'Authorization: Bearer <token>'; create one under "
+            f"API tokens in the user menu ({reverse('api:tokens')}).",
+            code="not_authenticated",
+            headers=headers,
         )
     if isinstance(exc, exceptions.APIException):
         detail = (
