@@ -20,6 +20,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.utils.urls import replace_query_param
 
+from api.fields import Integer, Text
 from mi_coding.ids import MAX_ID
 
 _MAX_TEXT = 300
@@ -35,12 +36,12 @@ class Key:
 
 
 class PageParams(serializers.Serializer):
-    cursor = serializers.CharField(
+    cursor = Text(
         required=False,
         max_length=2000,
         help_text="Where the page starts: the `next` link of the page before. Omit for the first.",
     )
-    page_size = serializers.IntegerField(
+    page_size = Integer(
         required=False,
         min_value=1,
         max_value=settings.MI_API_MAX_PAGE_SIZE,

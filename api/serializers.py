@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from rest_framework import serializers
 
+from api.fields import Flag, Integer, Number, Text
 from api.pagination import PageParams
 from coding.models import CodingKind, CodingStatus
 from mi_coding.ids import MAX_ID
@@ -19,13 +20,13 @@ from transcripts.parsers.base import SPEAKER_LABEL_MAX
 from workflow.selectors.transcripts import CodingProgress
 
 
-def SchemeField(**kwargs: Any) -> serializers.CharField:  # noqa: N802 - a field, read as one
+def SchemeField(**kwargs: Any) -> Text:  # noqa: N802 - a field, read as one
     # Not a SlugField: shipped scheme slugs hold dots (miti-4.2.1).
-    return serializers.CharField(max_length=64, **kwargs)
+    return Text(max_length=64, **kwargs)
 
 
-def IdField(**kwargs: Any) -> serializers.IntegerField:  # noqa: N802 - a field, read as one
-    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+def IdField(**kwargs: Any) -> Integer:  # noqa: N802 - a field, read as one
+    return Integer(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 # ---------------------------------------------------------------- query parameters
@@ -57,9 +58,7 @@ class TranscriptListParams(PageParams, DateRangeParams, PeopleParams):
         required=False,
         help_text="How far coding has come, as far as this token may see.",
     )
-    q = serializers.CharField(
-        required=False, max_length=200, help_text="Words in the title, details or text."
-    )
+    q = Text(required=False, max_length=200, help_text="Words in the title, details or text.")
 
 
 class CodingListParams(PageParams, DateRangeParams, PeopleParams):
@@ -67,7 +66,7 @@ class CodingListParams(PageParams, DateRangeParams, PeopleParams):
     scheme = SchemeField(required=False, help_text="Only codings with this scheme.")
     status = serializers.ChoiceField(choices=CodingStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=CodingKind.choices, required=False)
-    coder = serializers.CharField(required=False, max_length=150, help_text="Coder's username.")
+    coder = Text(required=False, max_length=150, help_text="Coder's username.")
 
 
 SCOPES = [("agency", "The whole agency"), ("mine", "My own codings and sessions")]
@@ -88,7 +87,7 @@ class ScoreParams(PageParams, DateRangeParams, PeopleParams):
 
 
 class CodeParams(ScoreParams):
-    include_text = serializers.BooleanField(
+    include_text = Flag(
         required=False,
         default=False,
         help_text="Add each utterance's text (the most sensitive part of a session).",
@@ -98,7 +97,7 @@ class CodeParams(ScoreParams):
 class ReliabilityParams(DateRangeParams, PeopleParams):
     scheme = SchemeField(help_text="The scheme whose codings are compared.")
     coder = serializers.ListField(
-        child=serializers.CharField(max_length=150),
+        child=Text(max_length=150),
         required=False,
         max_length=50,
         help_text="Only these coders (usernames; repeat the parameter).",
@@ -112,7 +111,7 @@ class ReliabilityParams(DateRangeParams, PeopleParams):
     reliability_set = IdField(
         required=False, help_text="A saved set of transcripts, such as a random sample (id)."
     )
-    include_consensus = serializers.BooleanField(
+    include_consensus = Flag(
         required=False,
         default=False,
         help_text="Count consensus codings as a rater of their own, named (consensus).",
@@ -122,13 +121,13 @@ class ReliabilityParams(DateRangeParams, PeopleParams):
 class FidelityParams(DateRangeParams):
     scheme = SchemeField(required=False, help_text="Default: the scheme the agency uses most.")
     team = IdField(required=False, help_text="Only this team's practitioners (id).")
-    sort = serializers.CharField(
+    sort = Text(
         required=False,
         max_length=100,
         help_text="`name`, `team`, `sessions`, `latest_date` or `<score slug>.<latest|mean|fair|"
         "good|trend>`; default `name`.",
     )
-    descending = serializers.BooleanField(required=False, default=False)
+    descending = Flag(required=False, default=False)
 
 
 class DashboardParams(serializers.Serializer):
@@ -141,12 +140,12 @@ class DashboardParams(serializers.Serializer):
 
 
 class UtteranceIn(serializers.Serializer):
-    speaker = serializers.CharField(max_length=SPEAKER_LABEL_MAX)
-    text = serializers.CharField(allow_blank=True, trim_whitespace=False, max_length=100_000)
-    start = serializers.FloatField(
+    speaker = Text(max_length=SPEAKER_LABEL_MAX)
+    text = Text(allow_blank=True, trim_whitespace=False, max_length=100_000)
+    start = Number(
         required=False, allow_null=True, min_value=0, help_text="Seconds from the start."
     )
-    end = serializers.FloatField(required=False, allow_null=True, min_value=0)
+    end = Number(required=False, allow_null=True, min_value=0)
 
 
 class SpeakerChoice(serializers.Serializer):
@@ -154,24 +153,24 @@ class SpeakerChoice(serializers.Serializer):
     on the upload page (from their names, then from who asks the questions)."""
 
     practitioner_speakers = serializers.ListField(
-        child=serializers.CharField(max_length=SPEAKER_LABEL_MAX), required=False, max_length=50
+        child=Text(max_length=SPEAKER_LABEL_MAX), required=False, max_length=50
     )
     client_speakers = serializers.ListField(
-        child=serializers.CharField(max_length=SPEAKER_LABEL_MAX), required=False, max_length=50
+        child=Text(max_length=SPEAKER_LABEL_MAX), required=False, max_length=50
     )
 
 
 class SessionDetailsIn(serializers.Serializer):
     practitioner = IdField(help_text="The practitioner whose session this is (id).")
     session_date = serializers.DateField(required=False, allow_null=True)
-    target_change = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    client_pseudonym = serializers.CharField(
+    target_change = Text(required=False, allow_blank=True, max_length=200)
+    client_pseudonym = Text(
         required=False, allow_blank=True, max_length=100, help_text="Never the client's name."
     )
 
 
 class TranscriptIn(SessionDetailsIn, SpeakerChoice):
-    title = serializers.CharField(max_length=200, help_text="Shown on its pages and exports.")
+    title = Text(max_length=200, help_text="Shown on its pages and exports.")
     utterances = UtteranceIn(many=True, allow_empty=False, max_length=20_000)
 
 
@@ -181,7 +180,7 @@ class TranscriptFileIn(SessionDetailsIn, SpeakerChoice):
         help_text="A transcript file (.txt, .csv, .tsv, .docx, .vtt, .srt, .json) or a .zip of "
         f"them; at most {settings.MI_TRANSCRIPT_MAX_BYTES} bytes.",
     )
-    title = serializers.CharField(
+    title = Text(
         required=False,
         allow_blank=True,
         max_length=200,

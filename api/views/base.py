@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -55,6 +56,14 @@ class ApiView(NoStoreMixin, APIView):
     def params(self, serializer_class: type[Serializer]) -> dict[str, Any]:
         """The query parameters, validated: 400 with every problem otherwise."""
         serializer = serializer_class(data=self.request.query_params)
+        # Left to DRF, ``?status=`` would mean no filter at all; say instead that it is empty.
+        empty = {
+            name: ["This parameter is empty; give it a value or leave it out."]
+            for name, values in self.request.query_params.lists()
+            if name in serializer.fields and "" in values
+        }
+        if empty:
+            raise ValidationError(empty)
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
@@ -95,6 +104,7 @@ def login_optional(view: Any) -> Any:
     return login_not_required(view)
 
 
+@csrf_exempt
 def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
     """404 as a problem for any address under /api/v1/ that names no operation."""
     return no_store(

@@ -113,7 +113,7 @@ def test_codes_are_the_rows_of_export_codes(coded, admin_user, api_as):
 def test_exports_are_in_the_audit_log(coded, researcher, api_as):
     client = api_as(researcher)
     client.get("/api/v1/scores/")
-    client.get("/api/v1/codes/?include_text=1")
+    client.get("/api/v1/codes/?include_text=True")
     events = AuditEvent.objects.filter(actor=researcher, action__startswith="export.")
     events = events.order_by("pk")
     assert [(e.action, e.details["via"]) for e in events] == [
