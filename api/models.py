@@ -10,11 +10,6 @@ class Scope(models.TextChoices):
     WRITE = "write", "Read and write"
 
 
-class AccessTokenQuerySet(models.QuerySet):
-    def active(self, now: object) -> "AccessTokenQuerySet":
-        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
-
-
 class AccessToken(models.Model):
     """A personal access token: its owner acts through it, in one agency, with at most the
     owner's current role there. Only a SHA-256 digest of the secret is kept; ``prefix`` is the
@@ -32,8 +27,6 @@ class AccessToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = AccessTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -40,7 +40,7 @@ def transcript_row(transcript: Transcript) -> dict[str, Any]:
         "source_filename": transcript.source_filename,
         "source_format": transcript.source_format,
         "has_audio": bool(transcript.audio),
-        "utterances": transcript.utterance_count,
+        "utterance_count": transcript.utterance_count,
         "coding_status": transcript.coding_status,
         "created_at": transcript.created_at,
     }
@@ -52,7 +52,7 @@ def transcript_detail(transcript: Transcript) -> dict[str, Any]:
         **transcript_row(transcript),
         "segment_start": transcript.segment_start,
         "segment_end": transcript.segment_end,
-        "utterance_list": [
+        "utterances": [
             {
                 "id": pk,
                 "position": position,

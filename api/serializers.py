@@ -214,7 +214,7 @@ class TranscriptOut(serializers.Serializer):
     source_filename = serializers.CharField()
     source_format = serializers.CharField()
     has_audio = serializers.BooleanField()
-    utterances = serializers.IntegerField(help_text="How many utterances.")
+    utterance_count = serializers.IntegerField()
     coding_status = serializers.ChoiceField(choices=CodingProgress.choices)
     created_at = serializers.DateTimeField()
 
@@ -232,7 +232,7 @@ class UtteranceOut(serializers.Serializer):
 class TranscriptDetailOut(TranscriptOut):
     segment_start = serializers.FloatField(allow_null=True)
     segment_end = serializers.FloatField(allow_null=True)
-    utterance_list = UtteranceOut(many=True)
+    utterances = UtteranceOut(many=True)
 
 
 class TranscriptPage(serializers.Serializer):

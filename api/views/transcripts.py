@@ -145,7 +145,7 @@ class TranscriptCollection(ApiView):
     def post(self, request: Request) -> Response:
         agency = agency_with(request, Cap.MANAGE_TRANSCRIPTS)
         data = self.body(s.TranscriptIn)
-        title = data["title"].strip() or "Untitled"
+        title = data["title"]
         raw = json.dumps([dict(item) for item in data["utterances"]]).encode()
         try:
             document = checked(jsonlist.parse(raw, title))

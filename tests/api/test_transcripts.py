@@ -62,14 +62,14 @@ def test_a_transcript_is_created_from_json_utterances(agency, writer, practition
     assert transcript.title == "Intake 2026-03-01"
     assert str(transcript.session_date) == "2026-03-01"
     # Consecutive turns of one speaker become one utterance, as on upload; roles guessed.
-    rows = [(u["speaker"], u["role"], u["text"]) for u in body["utterance_list"]]
+    rows = [(u["speaker"], u["role"], u["text"]) for u in body["utterances"]]
     assert rows == [
         ("Therapist", "practitioner", "What brings you in today?"),
         ("Client", "client", "My wife says I drink too much. I am not so sure."),
         ("Therapist", "practitioner", "You have doubts about what she says."),
     ]
-    assert body["utterance_list"][1]["start"] == 3.5
-    assert body["utterances"] == 3
+    assert body["utterances"][1]["start"] == 3.5
+    assert body["utterance_count"] == 3
 
 
 def test_speaker_roles_can_be_named(writer, practitioner):
@@ -81,7 +81,7 @@ def test_speaker_roles_can_be_named(writer, practitioner):
     session["practitioner_speakers"], session["client_speakers"] = ["a"], ["B"]
     response = _post_json(writer, session)
     assert response.status_code == 201, response.content
-    roles = {u["speaker"]: u["role"] for u in response.json()["utterance_list"]}
+    roles = {u["speaker"]: u["role"] for u in response.json()["utterances"]}
     assert roles == {"A": "practitioner", "B": "client"}
 
 
@@ -287,7 +287,7 @@ def test_lists_filter_and_read_with_utterances(
     bad = client.get("/api/v1/transcripts/?date_from=2026-05-01&date_to=2026-01-01")
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "date_to"
     detail = client.get(f"/api/v1/transcripts/{late.pk}/").json()
-    assert len(detail["utterance_list"]) == Utterance.objects.filter(transcript=late).count()
+    assert len(detail["utterances"]) == Utterance.objects.filter(transcript=late).count()
     assert detail["team"] == {"id": team.pk, "name": "Outpatient"}
     assert client.get(f"/api/v1/transcripts/{MAX_ID + 5}/").status_code == 404
 
@@ -300,4 +300,4 @@ def test_json_utterances_round_trip_through_the_parser(writer, practitioner):
     ]
     response = _post_json(writer, body)
     assert response.status_code == 201
-    assert json.loads(response.content)["utterance_list"][0]["text"] == "spaced out"
+    assert json.loads(response.content)["utterances"][0]["text"] == "spaced out"
