@@ -56,9 +56,8 @@ def env_rate(name: str, default: str) -> str:
     the ``<n>/<s|m|h|d>`` form Django REST framework reads."""
     raw = os.environ.get(name, default).strip()
     count, _, period = raw.partition("/")
-    unit = _PERIODS.get(period.strip().lower()) or (
-        period.strip().lower() if period.strip().lower() in _PERIODS.values() else None
-    )
+    period = period.strip().lower()
+    unit = _PERIODS.get(period, period if period in _PERIODS.values() else None)
     if not count.strip().isdigit() or int(count) < 1 or unit is None:
         raise ImproperlyConfigured(
             f"{name} must be a rate such as 600/minute (per second, minute, hour or day), "

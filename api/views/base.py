@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS
@@ -106,7 +107,12 @@ def login_optional(view: Any) -> Any:
 
 @csrf_exempt
 def unknown_path(request: HttpRequest, path: str = "") -> HttpResponse:
-    """404 as a problem for any address under /api/v1/ that names no operation."""
+    """404 as a problem for any address under /api/v1/ that names no operation; the root
+    itself points to the schema and its documentation."""
+    if not path and request.method == "GET":
+        return no_store(
+            JsonResponse({"schema": reverse("api:schema"), "docs": reverse("api:docs")})
+        )
     return no_store(
         JsonResponse(
             {

@@ -61,6 +61,13 @@ def test_errors_are_problems(researcher, api_as, method, url, status):
     assert body["status"] == status and body["type"].startswith("urn:mi-coding:problem:")
 
 
+def test_the_root_points_to_the_schema_and_docs(db):
+    response = Client().get("/api/v1/")
+    assert response.status_code == 200
+    assert response.json() == {"schema": "/api/v1/schema/", "docs": "/api/v1/docs/"}
+    assert response["Cache-Control"] == "no-store"
+
+
 def test_every_answer_forbids_caching(researcher, api_as):
     client = api_as(researcher)
     for url in ("/api/v1/me/", "/api/v1/transcripts/", "/api/v1/schema/", "/api/v1/docs/"):
