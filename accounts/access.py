@@ -43,6 +43,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
 }
 
 _CACHE_ATTR = "_mi_roles"
+_CONFINED_ATTR = "_mi_confined_to"
 
 
 def roles_by_agency(user: User) -> dict[int, str]:
@@ -51,7 +52,11 @@ def roles_by_agency(user: User) -> dict[int, str]:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = dict(Membership.objects.filter(user=user).values_list("agency_id", "role"))
+        memberships = Membership.objects.filter(user=user)
+        confined_to = getattr(user, _CONFINED_ATTR, None)
+        if confined_to is not None:
+            memberships = memberships.filter(agency_id=confined_to)
+        cached = dict(memberships.values_list("agency_id", "role"))
         setattr(user, _CACHE_ATTR, cached)
     return cached
 
@@ -59,6 +64,14 @@ def roles_by_agency(user: User) -> dict[int, str]:
 def forget_roles(user: User) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def confine_to_agency(user: User, agency_id: int) -> None:
+    """From now on this user object holds at most its role in one agency, whatever other
+    agencies it belongs to: what an API token bound to that agency may act with. Every helper
+    here and in workflow/visibility.py then sees that agency alone."""
+    setattr(user, _CONFINED_ATTR, agency_id)
+    forget_roles(user)
 
 
 def role_in(user: User, agency_id: int) -> str | None:

@@ -64,7 +64,7 @@ def schemes_in_use(codings: QuerySet[Coding]) -> QuerySet[CodingScheme]:
     ).order_by("slug")
 
 
-def _exportable(codings: QuerySet[Coding], scheme: CodingScheme | None) -> QuerySet[Coding]:
+def exportable(codings: QuerySet[Coding], scheme: CodingScheme | None) -> QuerySet[Coding]:
     # Calibration codings are practice against a gold standard, not data about a session.
     codings = codings.exclude(kind=CodingKind.CALIBRATION)
     return codings.filter(scheme=scheme) if scheme is not None else codings
@@ -75,19 +75,25 @@ def _union(names: Iterable[str]) -> list[str]:
 
 
 def score_table(
-    codings: QuerySet[Coding], agency: Agency, scheme: CodingScheme | None = None
+    codings: QuerySet[Coding],
+    agency: Agency,
+    scheme: CodingScheme | None = None,
+    *,
+    column_schemes: Iterable[CodingScheme] = (),
 ) -> ExportTable:
     """One row per coding: who and what, then every code count, global and summary score.
 
     Without ``scheme`` the columns are the union over the schemes the codings use (in order
-    of scheme slug); a count, global or score the coding's own scheme lacks is an empty cell.
+    of scheme slug), and over ``column_schemes``, so that a table read in parts keeps its
+    columns; a count, global or score the coding's own scheme lacks is an empty cell.
     """
     rows = list(
-        _exportable(codings, scheme)
+        exportable(codings, scheme)
         .select_related("transcript", "transcript__practitioner", "scheme", "coder")
         .order_by("transcript_id", "coder__username", "pk")
     )
     schemes = {coding.scheme_id: coding.scheme for coding in rows}
+    schemes.update((s.pk, s) for s in column_schemes)
     if scheme is not None:
         schemes[scheme.pk] = scheme
     layouts: dict[int, SchemeLayout] = {
@@ -140,7 +146,7 @@ def utterance_code_table(
     if include_text:
         fields.append("utterance__text")
     values = (
-        UtteranceCode.objects.filter(coding__in=_exportable(codings, scheme))
+        UtteranceCode.objects.filter(coding__in=exportable(codings, scheme))
         .order_by(
             "coding__transcript_id",
             "coding__coder__username",

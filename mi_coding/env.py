@@ -46,3 +46,21 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_PERIODS = {"second": "s", "minute": "m", "hour": "h", "day": "d"}
+
+
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as ``600/minute`` (per second, minute, hour or day), normalised to
+    the ``<n>/<s|m|h|d>`` form Django REST framework reads."""
+    raw = os.environ.get(name, default).strip()
+    count, _, period = raw.partition("/")
+    period = period.strip().lower()
+    unit = _PERIODS.get(period, period if period in _PERIODS.values() else None)
+    if not count.strip().isdigit() or int(count) < 1 or unit is None:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 600/minute (per second, minute, hour or day), "
+            f"not {raw!r}"
+        )
+    return f"{int(count)}/{unit}"

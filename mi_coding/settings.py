@@ -12,7 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from mi_coding.env import env_bool, env_int, env_list, env_str
+from mi_coding.env import env_bool, env_int, env_list, env_rate, env_str
 from mi_coding.secret_key import secret_key_resolve
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +41,9 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "accounts",
     "transcripts",
     "coding",
@@ -48,6 +51,7 @@ INSTALLED_APPS = [
     "reliability",
     "dashboards",
     "exchange",
+    "api",
     "demo",
 ]
 
@@ -234,6 +238,49 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "csrfmiddlewareto
 
 # Two-factor sign-in (django-otp): the name authenticator apps show.
 OTP_TOTP_ISSUER = "MI Coding"
+
+# The API under /api/v1/: personal access tokens, rate limits per token, cursor pages.
+MI_API_TOKEN_MAX_DAYS = env_int("MI_API_TOKEN_MAX_DAYS", 365, minimum=1)
+MI_API_RATE = env_rate("MI_API_RATE", "600/minute")
+MI_API_WRITE_RATE = env_rate("MI_API_WRITE_RATE", "60/minute")
+MI_API_PAGE_SIZE = env_int("MI_API_PAGE_SIZE", 100, minimum=1)
+MI_API_MAX_PAGE_SIZE = max(env_int("MI_API_MAX_PAGE_SIZE", 500, minimum=1), MI_API_PAGE_SIZE)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenRateThrottle",
+        "api.throttling.TokenWriteRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_METADATA_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "MI Coding API",
+    "DESCRIPTION": (
+        "Transcripts, codings, scores, reliability and fidelity dashboards of one agency, "
+        "read and written with a personal access token (`Authorization: Bearer <token>`; "
+        "create one under *API tokens* in the user menu). Errors are "
+        "`application/problem+json` (RFC 9457)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")

@@ -30,5 +30,6 @@ urlpatterns = [
     path("reliability/", include("reliability.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("data/", include("exchange.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from mi_coding.env import env_bool, env_int, env_list
+from mi_coding.env import env_bool, env_int, env_list, env_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,6 +33,21 @@ def test_env_int_refuses_a_value_below_its_minimum_naming_the_variable(monkeypat
     monkeypatch.setenv("X_INT", raw)
     with pytest.raises(ImproperlyConfigured, match=f"X_INT must be at least 1, not '{raw}'"):
         env_int("X_INT", 25, minimum=1)
+
+
+@pytest.mark.parametrize(
+    ("raw", "rate"), [("600/minute", "600/m"), (" 5/Second ", "5/s"), ("100/h", "100/h")]
+)
+def test_env_rate_reads_a_rate(monkeypatch, raw, rate):
+    monkeypatch.setenv("X_RATE", raw)
+    assert env_rate("X_RATE", "1/day") == rate
+
+
+@pytest.mark.parametrize("raw", ["600", "0/minute", "ten/minute", "5/fortnight", "-1/s", "/m"])
+def test_env_rate_fails_loudly_naming_the_variable(monkeypatch, raw):
+    monkeypatch.setenv("X_RATE", raw)
+    with pytest.raises(ImproperlyConfigured, match="X_RATE must be a rate such as 600/minute"):
+        env_rate("X_RATE", "1/day")
 
 
 def test_env_int_accepts_its_minimum(monkeypatch):
