@@ -3,14 +3,14 @@ them), in the query string, in form fields and in JSON bodies. Each answers 404,
 with a message, or the page with the field marked: never a 5xx.
 
 What each URL reads is found, not listed by hand: the path's converters from the URLconf,
-the query parameters and form fields from the page's own forms, plus what the registry names
-(query parameters a link carries, JSON bodies)."""
+the query parameters and form fields that carry ids from the page's own forms, plus what the
+registry names (query parameters a link carries, JSON bodies)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.urlconf.registry import entry_for, is_admin, kwargs_for
+from tests.urlconf.registry import entry_for, is_admin, kwargs_for, listed
 from tests.urlconf.requests import body, describe, forms_of, send, url_of
 from tests.urlconf.walk import Route, all_routes
 from tests.urlconf.world import World
@@ -61,7 +61,7 @@ def test_bad_ids_in_the_path_answer_404(route, worlds):
 def _query_params(route: Route, world: World, html: str, url: str) -> set[str]:
     names = set(entry_for(route).query)
     for form in forms_of(html, url, "get"):
-        names |= {control.name for control in form.controls}
+        names |= form.id_fields()
     return names
 
 
@@ -73,7 +73,7 @@ def test_bad_ids_in_the_query_string_never_fail(route, worlds):
     entry = entry_for(route)
     base = {name: build(home) for name, build in entry.query.items()}
     problems = []
-    for name in sorted(_query_params(route, home, html, url) | {"page"}):
+    for name in sorted(_query_params(route, home, html, url)):
         for value in BAD_IDS:
             response = client.get(url, {**base, name: value})
             if response.status_code >= 500:
@@ -90,7 +90,7 @@ def _forms(route: Route, world: World, html: str, url: str) -> list[tuple[dict, 
     return found
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if not entry_for(r).json], ids=_key)
+@pytest.mark.parametrize("route", [r for r in ROUTES if not listed(r).json], ids=_key)
 def test_bad_ids_in_posted_forms_never_fail(route, worlds):
     home, _ = worlds
     url, html = _page(route, home)
@@ -105,7 +105,7 @@ def test_bad_ids_in_posted_forms_never_fail(route, worlds):
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("route", [r for r in ROUTES if entry_for(r).json], ids=_key)
+@pytest.mark.parametrize("route", [r for r in ROUTES if listed(r).json], ids=_key)
 def test_bad_ids_in_json_bodies_are_refused_with_a_message(route, worlds):
     home, _ = worlds
     entry = entry_for(route)

@@ -291,94 +291,101 @@ def _check_complete(world: World) -> None:
 
 @dataclass
 class Situation:
-    """One state of blind double coding in an agency of its own: for each observing coder,
-    their own coding and the codings of the same transcript they must not see."""
+    """Blind double coding in an agency of its own, on one transcript per state: for each
+    observing coder, their own codings and the codings they must not see."""
 
     world: World
-    own: dict[str, Coding]
-    hidden: dict[str, list[Coding]]
+    own: dict[str, list[Coding]] = field(default_factory=dict)
+    hidden: dict[str, list[Coding]] = field(default_factory=dict)
     shown: dict[str, list[Coding]] = field(default_factory=dict)
 
     def markers(self, role: str) -> list[str]:
-        return [coding_marker(coding) for coding in self.hidden[role]]
+        return [coding_marker(coding) for coding in self.hidden.get(role, [])]
+
+    def add(self, role: str, *, own: Coding | None = None, hidden=(), shown=()) -> None:
+        if own is not None:
+            self.own.setdefault(role, []).append(own)
+        self.hidden.setdefault(role, []).extend(hidden)
+        self.shown.setdefault(role, []).extend(shown)
 
 
-SITUATIONS = (
-    "both open",
-    "one submitted",
-    "both submitted, agency keeps blind",
-    "both submitted, agency unblinds",
-    "gold standard",
-    "calibration in progress",
-)
+KEEPS_BLIND = "agency keeps coders blind"
+UNBLINDS = "agency unblinds coders once all is submitted"
+SITUATIONS = (KEEPS_BLIND, UNBLINDS)
 
 
 def _coded(transcript: Transcript, coder: User, kind: str, *, submitted: bool) -> Coding:
-    return factories.make_coding(
+    coding = factories.make_coding(
         transcript, coder, kind=kind, codes={1: ["Q"]}, globals_=ALL_GLOBALS, submitted=submitted
+    )
+    plant_notes(coding)
+    return coding
+
+
+def _pair(
+    transcript: Transcript, people: dict[str, User], *, first: bool, second: bool
+) -> tuple[Coding, Coding]:
+    """A primary and a double coding of ``transcript``, submitted as asked."""
+    return (
+        _coded(transcript, people["coder"], CodingKind.PRIMARY, submitted=first),
+        _coded(transcript, people["coder2"], CodingKind.DOUBLE, submitted=second),
     )
 
 
+def _gold(transcript: Transcript, supervisor: User) -> Coding:
+    gold = _coded(transcript, supervisor, CodingKind.PRIMARY, submitted=True)
+    return coding_mark_gold(coding=gold, actor=supervisor)
+
+
 def build_situation(name: str) -> Situation:
-    marker = "zqblind" + "".join(ch for ch in name if ch.isalpha())
-    agency = factories.make_agency(slug=marker[:60], name=f"Agency {marker}")
-    if name in ("both submitted, agency unblinds", "gold standard", "calibration in progress"):
-        agency.coders_see_others_after_submission = True
-        agency.save()
+    """Where the agency keeps coders blind: a double coding open on both sides, one with the
+    first side submitted, and one submitted on both sides with its consensus being decided.
+    Where it unblinds them: a double coding submitted on both sides, one beside a gold
+    standard, and a coder calibrating against another gold standard."""
+    marker = "zqblind" if name == KEEPS_BLIND else "zqunblind"
+    agency = factories.make_agency(slug=marker, name=f"Agency {marker}")
+    agency.coders_see_others_after_submission = name == UNBLINDS
+    agency.save()
     people = _people(agency, marker)
     world = World(agency=agency, marker=marker, people=people)
     practitioner = factories.make_practitioner(agency, f"Pat {marker}", user=people["practitioner"])
-    transcript = world.objects["transcript"] = _transcript(agency, practitioner, marker, "blind")
-    coder, coder2, sup = people["coder"], people["coder2"], people["supervisor"]
-    if name == "calibration in progress":
-        gold = _coded(transcript, sup, CodingKind.PRIMARY, submitted=True)
-        plant_notes(gold)
-        coding_mark_gold(coding=gold, actor=sup)
+    situation = Situation(world)
+    sup = people["supervisor"]
+
+    def session(what: str) -> Transcript:
+        return _transcript(agency, practitioner, marker, what)
+
+    if name == KEEPS_BLIND:
+        for what, first, second in (("both open", False, False), ("one submitted", True, False)):
+            mine, theirs = _pair(session(what), people, first=first, second=second)
+            situation.add("coder", own=mine, hidden=[theirs])
+            situation.add("coder2", own=theirs, hidden=[mine])
+        transcript = session("adjudicated")
+        mine, theirs = _pair(transcript, people, first=True, second=True)
+        consensus = adjudication_start(transcript=transcript, scheme=factories.miti(), actor=sup)
+        plant_notes(consensus)
+        situation.add("coder", own=mine, hidden=[theirs, consensus])
+        situation.add("coder2", own=theirs, hidden=[mine, consensus])
+    else:
+        mine, theirs = _pair(session("unblinded"), people, first=True, second=True)
+        situation.add("coder", own=mine, shown=[theirs])
+        situation.add("coder2", own=theirs, shown=[mine])
+        transcript = session("beside gold")
+        gold = _gold(transcript, sup)
+        mine, theirs = _pair(transcript, people, first=True, second=True)
+        situation.add("coder", own=mine, hidden=[gold], shown=[theirs])
+        situation.add("coder2", own=theirs, hidden=[gold], shown=[mine])
+        practice = _gold(session("practice"), sup)
         training_set = training_set_save(
-            agency=agency, name="Practice", scheme=factories.miti(), golds=[gold], actor=sup
+            agency=agency, name="Practice", scheme=factories.miti(), golds=[practice], actor=sup
         )
         attempt = world.objects["attempt"] = calibration_start(
-            training_set=training_set, coder=coder
+            training_set=training_set, coder=people["coder"]
         )
-        own = attempt.items.get().coding
-        factories.apply_codes(own, {1: ["SR"]})
-        plant_notes(own)
-        situation = Situation(world, own={"coder": own}, hidden={"coder": [gold]})
-    elif name == "gold standard":
-        gold = _coded(transcript, sup, CodingKind.PRIMARY, submitted=True)
-        plant_notes(gold)
-        coding_mark_gold(coding=gold, actor=sup)
-        first = _coded(transcript, coder, CodingKind.PRIMARY, submitted=True)
-        second = _coded(transcript, coder2, CodingKind.DOUBLE, submitted=True)
-        situation = Situation(
-            world,
-            own={"coder": first, "coder2": second},
-            hidden={"coder": [gold], "coder2": [gold]},
-            shown={"coder": [second], "coder2": [first]},
-        )
-    else:
-        both = name.startswith("both submitted")
-        first = _coded(transcript, coder, CodingKind.PRIMARY, submitted=name != "both open")
-        second = _coded(transcript, coder2, CodingKind.DOUBLE, submitted=both)
-        situation = Situation(
-            world,
-            own={"coder": first, "coder2": second},
-            hidden={"coder": [second], "coder2": [first]},
-        )
-        if name == "both submitted, agency keeps blind":
-            consensus = adjudication_start(
-                transcript=transcript, scheme=factories.miti(), actor=sup
-            )
-            situation.hidden = {"coder": [second, consensus], "coder2": [first, consensus]}
-        elif name == "both submitted, agency unblinds":
-            situation.hidden = {"coder": [], "coder2": []}
-            situation.shown = {"coder": [second], "coder2": [first]}
-    for coding in situation.own.values():
-        if coding.kind != CodingKind.CALIBRATION:
-            plant_notes(coding)
-    for codings in situation.hidden.values():
-        for coding in codings:
-            if not Coding.objects.filter(pk=coding.pk).exclude(notes="").exists():
-                plant_notes(coding)
+        calibrating = attempt.items.get().coding
+        factories.apply_codes(calibrating, {1: ["SR"]})
+        plant_notes(calibrating)
+        situation.add("coder", own=calibrating, hidden=[practice])
+        situation.add("coder2", hidden=[practice, calibrating])
     world.sessions = {role: sign_in(user) for role, user in people.items()}
     return situation
