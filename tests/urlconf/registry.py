@@ -87,6 +87,7 @@ def _decision(w: World) -> dict[str, object]:
 
 RELIABILITY_FILTERS = {
     "scheme": lambda w: "miti-4.2.1",
+    "coder": lambda w: w.people["coder"].username,
     "reliability_set": lambda w: w.reliability_set.pk,
     "team": lambda w: w.team.pk,
     "practitioner": lambda w: w.practitioner.pk,
@@ -257,7 +258,9 @@ REGISTRY: dict[str, Entry] = {
     "dashboards:audit_export": Entry(
         kwargs=lambda w: {"fmt": "csv"}, query={"team": lambda w: w.team.pk}
     ),
-    "dashboards:practitioner": Entry(kwargs=pk("practitioner"), target="practitioner"),
+    "dashboards:practitioner": Entry(
+        kwargs=pk("practitioner"), target="practitioner", query={"scheme": lambda w: w.scheme.slug}
+    ),
     "exchange:scores": Entry(
         post=lambda w: {"scope": "agency", "scheme": _miti(w), "format": "csv"},
         ids={"scheme": lambda w: w.scheme.pk},

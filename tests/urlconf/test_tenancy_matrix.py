@@ -163,6 +163,12 @@ def test_pages_of_the_agency_show_nothing_of_another_agency(route, worlds):
     assert not problems, "\n".join(problems)
 
 
+def _unechoed(response, sent: object) -> str:
+    """The body without the value the request sent: a form may quote a refused value back,
+    and a username or slug of the other agency carries its marker."""
+    return body(response).replace(str(sent).lower(), "")
+
+
 @pytest.mark.parametrize(
     "route", [r for r in OF_AGENCY if listed(r).ids or listed(r).query], ids=_key
 )
@@ -178,12 +184,12 @@ def test_ids_of_another_agency_in_queries_and_forms_change_nothing(route, worlds
     for name, build in entry.query.items():
         base = {key: value(home) for key, value in entry.query.items()}
         response = client.get(url, {**base, name: build(away)})
-        if response.status_code >= 500 or away.marker in body(response):
+        if response.status_code >= 500 or away.marker in _unechoed(response, build(away)):
             problems.append(f"GET {url}?{name}={build(away)}: {describe(response)}")
     for name, build in entry.ids.items():
         data = {**(entry.post(home) if entry.post else {}), name: build(away)}
         response = send(client, "POST", url, data)
-        if response.status_code >= 500 or away.marker in body(response):
+        if response.status_code >= 500 or away.marker in _unechoed(response, build(away)):
             problems.append(f"POST {url} {name}={build(away)}: {describe(response)}")
     assert not problems, "\n".join(problems)
     assert not changes(before, snapshot()), f"{url} changed {changes(before, snapshot())}"

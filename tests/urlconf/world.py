@@ -114,7 +114,8 @@ def sign_in(user: User) -> str:
 def plant_notes(coding: Coding) -> None:
     """The coding's own words in its notes, on an utterance and on a global: what another
     coder must never read while the coding is blind."""
-    marker = coding_marker(coding)
+    # The agency's marker too, so the tenancy matrix catches notes shown to another agency.
+    marker = f"{coding_marker(coding)} in {coding.transcript.agency.name}"
     if coding.is_submitted:
         Coding.objects.filter(pk=coding.pk).update(notes=f"Overall {marker}.")
         coding.utterance_notes.create(utterance=coding.transcript.utterances.first(), text=marker)
