@@ -39,8 +39,9 @@ class Refusal(StrEnum):
 
 @dataclass(frozen=True)
 class Entry:
-    """``kwargs`` builds the URL's arguments from a world; ``target`` names what the URL shows
-    or changes (the blinding matrix takes every URL whose target is a coding or transcript);
+    """``kwargs`` builds the URL's arguments from a world; ``target`` names the kind of object
+    they point at (empty where they name none, such as a file format: such a page shows the
+    current agency's data; the blinding matrix takes every URL about a coding or transcript);
     ``control`` is the role that reaches the object in its own agency (checked, so that a
     404 elsewhere means something); ``query`` the ids the view reads from the query string,
     ``post`` a valid form for the view (``json`` a valid JSON body) and ``ids`` the fields of
