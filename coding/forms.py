@@ -5,13 +5,14 @@ from django import forms
 from coding.models import CodingScheme
 from coding.selectors import ScoreDefinition
 from coding.services.workspace import NOTE_MAX_CHARS
+from mi_coding.ids import IdField
 
 
 class CodeChangeForm(forms.Form):
     """One workspace save: make a code present on an utterance, or absent from it."""
 
-    utterance = forms.IntegerField(min_value=1)
-    code = forms.IntegerField(min_value=1)
+    utterance = IdField()
+    code = IdField()
     action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
 
 
@@ -26,7 +27,7 @@ class NoteTextField(forms.CharField):
 
 
 class UtteranceNoteForm(forms.Form):
-    utterance = forms.IntegerField(min_value=1)
+    utterance = IdField()
     text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
 
 
@@ -37,7 +38,7 @@ class CodingNotesForm(forms.Form):
 class GlobalRatingForm(forms.Form):
     """``value`` null clears the rating."""
 
-    scale = forms.IntegerField(min_value=1)
+    scale = IdField()
     value = forms.IntegerField(required=False)
 
 

@@ -98,7 +98,8 @@ def pending_create(
 def pending_get(request: HttpRequest, token: str, agency: Agency) -> PendingImport:
     """This session's pending import with ``token`` in ``agency``; 404 for anything else."""
     stored = request.session.get(SESSION_KEY)
-    if not stored or not secrets.compare_digest(stored["token"], token):
+    # Bytes: compare_digest refuses str with characters outside ASCII, which a URL may hold.
+    if not stored or not secrets.compare_digest(stored["token"].encode(), token.encode()):
         raise Http404
     pending = PendingImport(**stored)
     if pending.agency_id != agency.pk:

@@ -31,6 +31,15 @@ def id_argument(value: str) -> int:
     return number
 
 
+class IdField(forms.IntegerField):
+    """One id in a form or a JSON body: a whole number a primary key can hold, else invalid."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 class IdsChoiceField(forms.ModelMultipleChoiceField):
     """A choice of several rows by primary key that refuses ids no row could have as an
     invalid choice, before they reach a query."""

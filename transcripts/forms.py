@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from accounts.models import Agency, Practitioner, Team
+from mi_coding.ids import IdField
 from transcripts.filetypes import AUDIO_EXTENSIONS
 from transcripts.models import SpeakerRole, Transcript
 from transcripts.parsers import (
@@ -319,7 +320,7 @@ class DeleteSubmittedForm(forms.Form):
     understood = forms.BooleanField(
         label="I understand that the submitted codings and their scores are deleted for good."
     )
-    transcript_id = forms.IntegerField(label="Type the transcript's number to confirm")
+    transcript_id = IdField(label="Type the transcript's number to confirm")
 
     def __init__(self, *args: Any, transcript: Transcript, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

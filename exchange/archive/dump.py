@@ -22,6 +22,7 @@ from exchange.archive.columns import (
     stored,
 )
 from exchange.archive.registry import ENTRIES, FORMAT, NATURAL_KEYS, VERSION, Entry
+from mi_coding.ids import parse_id
 
 AGENCY_FIELDS = (
     "slug",
@@ -120,9 +121,9 @@ class _Dumper:
                 self.many[(entry.label, column.name)] = links
         for type_field, id_field in entry.generic_refs:
             self.user_ids.update(
-                int(row[id_field])
+                pk
                 for row in rows
-                if row[type_field] == USER_LABEL and row[id_field].isdigit()
+                if row[type_field] == USER_LABEL and (pk := parse_id(row[id_field])) is not None
             )
 
     def _load_references(self) -> None:
@@ -160,9 +161,9 @@ class _Dumper:
     def _generic(self, object_type: str, object_id: str) -> Any:
         """A reference to any object: by archive position, username or natural key where
         the object is known, else the stored id unchanged (e.g. a deleted object's)."""
-        if not object_id.isdigit():
+        pk = parse_id(object_id)
+        if pk is None:
             return object_id
-        pk = int(object_id)
         if pk in self.positions.get(object_type, {}):
             return ["row", self.positions[object_type][pk]]
         if object_type == USER_LABEL and pk in self.usernames:

@@ -81,7 +81,7 @@ def _utterance_order(values: list[str]) -> list[str]:
 
     def natural(value: str) -> tuple:
         return tuple(
-            (0, int(part), "") if part.isdigit() else (1, 0, part.casefold())
+            (0, int(part), "") if part.isdecimal() else (1, 0, part.casefold())
             for part in _DIGITS.split(value)
             if part
         )

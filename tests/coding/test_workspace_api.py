@@ -194,6 +194,25 @@ def test_malformed_requests_answer_400_and_change_nothing(coding, coder, client_
     assert rows(coding) == []
 
 
+@pytest.mark.parametrize("field", ["utterance", "code"])
+@pytest.mark.parametrize("forged", [2**63, 2**64, 10**30, 0, -1, "²", 1.5, True])
+def test_ids_no_row_could_have_answer_400_and_change_nothing(
+    coding, coder, client_for, field, forged
+):
+    payload = {"utterance": utterance(coding, 1).pk, "code": factories.code("Q").pk}
+    response = post(client_for(coder), coding, "code", {**payload, field: forged, "action": "set"})
+    assert response.status_code == 400
+    assert field in response.json()["error"]
+    assert rows(coding) == []
+
+
+@pytest.mark.parametrize(("name", "field"), [("note", "utterance"), ("global", "scale")])
+def test_other_endpoints_refuse_ids_past_64_bits(coding, coder, client_for, name, field):
+    response = post(client_for(coder), coding, name, {field: 2**64, "text": "x", "value": 3})
+    assert response.status_code == 400
+    assert field in response.json()["error"]
+
+
 def test_signed_out_answers_401_json_not_the_sign_in_page(coding, client):
     response = put_code(client, coding, 1, "Q")
     assert response.status_code == 401

@@ -154,6 +154,21 @@ def test_text_identifiers_sort_naturally(agency, practitioner, talk_scheme, code
     ]
 
 
+def test_identifiers_with_digits_int_cannot_read_sort_as_text(
+    agency, practitioner, talk_scheme, coded_file
+):
+    # "²" is a digit to str.isdigit() but not a number to int(); "٣" is a decimal three.
+    rows = [
+        ["S1", "²", "T", "c", "ana", ""],
+        ["S1", "u٣", "C", "b", "ana", ""],
+        ["S1", "u1", "T", "a", "ana", ""],
+    ]
+    run(*import_args(coded_file(rows), "--practitioner", "Dana Reyes"))
+    refs = list(Utterance.objects.in_order().values_list("source_ref", flat=True))
+    assert refs[:2] == ["u1", "u٣"]
+    assert len(refs) == 3
+
+
 def test_coders_become_passwordless_coder_accounts_and_existing_users_keep_their_role(
     agency, practitioner, talk_scheme, coded_file, supervisor, outsider
 ):

@@ -227,6 +227,14 @@ def test_an_upload_belongs_to_its_session_and_agency(
     assert owner.get(reverse("exchange:import_map", args=[token])).status_code == 404
 
 
+@pytest.mark.parametrize("forged", ["²", "ü" * 24, "0", str(2**64)])
+def test_a_token_with_any_characters_answers_404(agency, admin_user, client_for, forged):
+    client = client_for(admin_user)
+    upload(client)
+    assert client.get(reverse("exchange:import_map", args=[forged])).status_code == 404
+    assert client.post(reverse("exchange:import_cancel", args=[forged])).status_code == 404
+
+
 def test_cancel_and_a_new_upload_remove_the_kept_file(agency, admin_user, client_for, settings):
     client = client_for(admin_user)
     first = token_of(upload(client))

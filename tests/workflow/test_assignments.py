@@ -152,6 +152,22 @@ def test_forged_post_with_ids_no_row_could_have_changes_nothing(
     assert not Assignment.objects.exists()
 
 
+@pytest.mark.parametrize("forged", [str(2**63), str(10**30), "²", "0", "-1"])
+def test_a_transcript_in_the_link_that_no_row_could_have_is_ignored(
+    transcripts, supervisor, client_for, forged
+):
+    response = client_for(supervisor).get(reverse("workflow:assign"), {"transcript": forged})
+    assert response.status_code == 200
+    assert not response.context["chosen"]
+
+
+@pytest.mark.parametrize("forged", [str(2**64), "²", "x"])
+def test_the_overview_ignores_a_coder_no_row_could_have(supervisor, client_for, forged):
+    response = client_for(supervisor).get(reverse("workflow:overview"), {"coder": forged})
+    assert response.status_code == 200
+    assert response.context["coder"] is None
+
+
 def test_forged_post_with_a_coder_of_another_agency_changes_nothing(
     transcripts, other_agency, supervisor, client_for
 ):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, current_agency_with, get_object_or_404_in
 from mi_coding.errors import perform, validation_message
+from mi_coding.ids import parse_id
 from mi_coding.pagination import paginate
 from transcripts.models import Transcript
 from workflow.forms import AssignForm
@@ -74,8 +75,8 @@ def assignment_overview(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     if show not in TRANSCRIPT_FILTERS:
         show = "open"
-    coder_id = request.GET.get("coder", "")
-    coder = coders_of(agency).filter(pk=coder_id).first() if coder_id.isdigit() else None
+    coder_id = parse_id(request.GET.get("coder", ""))
+    coder = coders_of(agency).filter(pk=coder_id).first() if coder_id else None
     transcripts = transcripts_by_progress(agency, today, show=show, coder=coder)
     return render(
         request,
@@ -96,8 +97,9 @@ def assign(request: HttpRequest) -> HttpResponse:
     """Assign transcripts to coders, one or many at once, after a confirmation."""
     agency = current_agency_with(request, Cap.SUPERVISE)
     initial = {}
-    if request.GET.get("transcript", "").isdigit():
-        initial["transcripts"] = [int(request.GET["transcript"])]
+    transcript_id = parse_id(request.GET.get("transcript", ""))
+    if transcript_id is not None:
+        initial["transcripts"] = [transcript_id]
     form = AssignForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
