@@ -9,15 +9,17 @@ the user's own (another practitioner's session, another coder's blind coding).
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
 from accounts.access import (
+    ROLE_CAPS,
     Cap,
     agency_ids_with,
     agency_ids_with_role,
     can,
     get_object_or_404_in,
 )
-from accounts.models import Agency, Role, User
+from accounts.models import Agency, Membership, Role, User
 from coding.models import PERSONAL_KINDS, Coding, CodingKind, CodingStatus
 from transcripts.models import Transcript
 from workflow.models import Assignment
@@ -123,11 +125,20 @@ def get_coding_for_user(user: User, pk: object) -> Coding:
 
 
 def get_own_coding(user: User, pk: object) -> Coding:
-    """A coding the user may edit: their own, in an agency where they may code."""
+    """A coding the user may edit: their own, in an agency where they may code.
 
+    The membership is checked inside the same query (the workspace saves every keystroke
+    through this, and one query fewer is a sixth of its budget)."""
+    if not user.is_authenticated:
+        raise Http404
+    may_code = Membership.objects.filter(
+        user=user,
+        agency_id=OuterRef("transcript__agency_id"),
+        role__in=[role for role, caps in ROLE_CAPS.items() if Cap.CODE in caps],
+    )
     return get_object_or_404_in(
-        Coding.objects.filter(
-            coder=user, transcript__agency_id__in=agency_ids_with(user, Cap.CODE)
-        ).select_related("transcript", "transcript__agency", "scheme", "coder"),
+        Coding.objects.filter(Exists(may_code), coder=user).select_related(
+            "transcript", "transcript__agency", "scheme", "coder"
+        ),
         pk,
     )
