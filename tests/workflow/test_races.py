@@ -1,6 +1,7 @@
-"""Supervisors acting on the same coding at the same moment, from real threads with their own
-database connections: adjudication decisions, gold marking and reopening take turns on the
-coding's lock, so the outcome is always one that some order of the actions gives."""
+"""Supervisors (and a coder's two tabs) acting on the same thing at the same moment, from real
+threads with their own database connections: adjudication decisions, gold marking, reopening
+and starting a retake take turns on a lock, so the outcome is always one that some order of
+the actions gives."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ import pytest
 
 from accounts.models import Role
 from coding.models import Coding, CodingKind, CodingStatus, UtteranceCode
-from coding.services.codings import coding_reopen
+from coding.services.codings import coding_reopen, coding_submit
 from tests import factories
 from tests.concurrency import patiently, run_together
 from tests.factories import ALL_GLOBALS
-from workflow.models import AdjudicationDecision, GoldStandard
+from workflow.models import AdjudicationDecision, CalibrationAttempt, GoldStandard
 from workflow.services.adjudication import adjudication_decide, adjudication_start
-from workflow.services.training import coding_mark_gold
+from workflow.services.calibration import (
+    calibration_finish,
+    calibration_retake_allow,
+    calibration_start,
+)
+from workflow.services.training import coding_mark_gold, training_set_save
 
 TRIALS = 15
 
@@ -125,3 +131,28 @@ def test_a_coding_reopened_while_it_is_marked_gold_is_one_or_the_other(people):
         if gold and coding.status != CodingStatus.SUBMITTED:
             both.append(coding.pk)
     assert not both, f"{len(both)} of {TRIALS} codings ended gold and open"
+
+
+def test_two_tabs_starting_one_allowed_retake_open_one_attempt(people):
+    agency, practitioner, coders, supervisors = people
+    coder = coders[0]
+    opened = []
+    for number in range(TRIALS // 3):
+        transcript, first, _ = _two_submitted(agency, practitioner, [supervisors[0], coders[1]])
+        gold = coding_mark_gold(coding=first, actor=supervisors[0])
+        training = training_set_save(
+            agency=agency, name=f"Set {number}", scheme=gold.scheme, golds=[gold],
+            actor=supervisors[0],
+        )  # fmt: skip
+        attempt = calibration_start(training_set=training, coder=coder)
+        factories.apply_codes(attempt.items.get().coding, {1: ["Q"]}, ALL_GLOBALS)
+        coding_submit(coding=attempt.items.get().coding, actor=coder)
+        calibration_finish(attempt=attempt, actor=coder)
+        calibration_retake_allow(training_set=training, coder=coder, actor=supervisors[1])
+
+        def start(training=training):
+            patiently(lambda: calibration_start(training_set=training, coder=coder))
+
+        run_together(start, start)
+        opened.append(CalibrationAttempt.objects.filter(training_set=training, retake=True).count())
+    assert opened == [1] * (TRIALS // 3)
