@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coding.models import Code, Coding, CodingStatus, UtteranceCode
-from coding.services.locks import coding_lock_writable, require_writable
+from coding.services.locks import coding_lock_writable, coding_refresh, require_writable
 from coding.services.rules import SchemeCodes, code_refusal, scheme_codes
 from transcripts.models import Utterance
 
@@ -169,12 +169,6 @@ def _touch(coding: Coding) -> None:
         cursor.execute(sql, [now, coding.pk, CodingStatus.IN_PROGRESS.value])
 
 
-def _refresh_state(coding: Coding) -> None:
-    coding.status, coding.kind = (
-        Coding.objects.filter(pk=coding.pk).values_list("status", "kind").get()
-    )
-
-
 def _write_one(
     coding: Coding, scheme: SchemeCodes, change: tuple[int, int, bool], *, adjudicating: bool
 ) -> CodeChange:
@@ -192,7 +186,7 @@ def _write_one(
             return plan.changes[0]
         # Nothing written: the coding was submitted meanwhile, or another save changed this
         # utterance between the read and the write. Say which, or read again.
-        _refresh_state(coding)
+        coding_refresh(coding)
         require_writable(coding, adjudicating=adjudicating)
     raise ValidationError("this utterance keeps changing in another window; try again")
 

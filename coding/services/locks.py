@@ -16,11 +16,12 @@ from coding.models import Coding, CodingKind, CodingStatus
 
 SUBMITTED_MESSAGE = "this coding is submitted; ask a supervisor to reopen it"
 CONSENSUS_MESSAGE = "a consensus coding changes only through its adjudication"
+GONE_MESSAGE = "this coding no longer exists"
 
 
 class CodingLocked(ValidationError):
-    """The coding is not open to this write: it is submitted, or it is a consensus and the
-    write does not come from its adjudication."""
+    """The coding is not open to this write: it is submitted, it is a consensus and the
+    write does not come from its adjudication, or it is gone."""
 
 
 def require_writable(coding: Coding, *, adjudicating: bool = False) -> None:
@@ -34,19 +35,26 @@ def require_writable(coding: Coding, *, adjudicating: bool = False) -> None:
         raise CodingLocked(SUBMITTED_MESSAGE)
 
 
+def coding_refresh(coding: Coding, *, lock: bool = False) -> Coding:
+    """Read ``coding``'s state (status, kind, submitted_at) again from its row, locking the
+    row until the transaction ends if ``lock``. A coding deleted meanwhile (its transcript
+    was) is refused like a locked one."""
+    rows = Coding.objects.filter(pk=coding.pk)
+    if lock:
+        rows = rows.select_for_update()
+    state = rows.values_list("status", "kind", "submitted_at").first()
+    if state is None:
+        raise CodingLocked(GONE_MESSAGE)
+    coding.status, coding.kind, coding.submitted_at = state
+    return coding
+
+
 def coding_lock(coding: Coding) -> Coding:
-    """Lock the coding's row until the transaction ends and refresh ``coding``'s state
-    (status, kind, submitted_at) from it. Call inside ``transaction.atomic``."""
+    """Lock the coding's row until the transaction ends and refresh ``coding``'s state from
+    it. Call inside ``transaction.atomic``."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("coding_lock needs a transaction to hold the lock")
-    status, kind, submitted_at = (
-        Coding.objects.select_for_update()
-        .filter(pk=coding.pk)
-        .values_list("status", "kind", "submitted_at")
-        .get()
-    )
-    coding.status, coding.kind, coding.submitted_at = status, kind, submitted_at
-    return coding
+    return coding_refresh(coding, lock=True)
 
 
 def coding_lock_writable(coding: Coding, *, adjudicating: bool = False) -> Coding:

@@ -283,3 +283,13 @@ def test_the_cache_reads_again_when_the_scheme_changed_elsewhere(coding):
     assert scheme_codes(scheme) is not first
     scheme_codes_forget()
     assert factories.code("Q").pk in scheme_codes(scheme).codes
+
+
+@pytest.mark.parametrize("write", ["put", "bulk", "global", "note", "submit"])
+def test_a_write_to_a_coding_deleted_meanwhile_is_refused_with_a_message(coding, coder, write):
+    stale = Coding.objects.select_related("scheme").get(pk=coding.pk)
+    writes = _every_write(stale, coder)
+    Coding.objects.filter(pk=coding.pk).delete()
+    with pytest.raises(CodingLocked, match="no longer exists"):
+        writes[write]()
+    assert not UtteranceCode.objects.filter(coding_id=coding.pk).exists()
