@@ -1,7 +1,8 @@
 """The workspace's JSON endpoints: each POST sets one thing and answers with its new state.
 
 Errors answer JSON with a human message: 400 malformed, 401 signed out, 404 not yours,
-409 the coding is submitted, 422 a rule of the scheme refused the change.
+409 the coding is submitted (or a consensus, which changes only through its adjudication),
+422 a rule of the scheme refused the change.
 """
 
 from __future__ import annotations
@@ -18,10 +19,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from coding.forms import CodeChangeForm, CodingNotesForm, GlobalRatingForm, UtteranceNoteForm
-from coding.models import Coding, CodingKind, GlobalScale
+from coding.models import Coding, GlobalScale
 from coding.selectors import coding_results, score_definitions, score_rows
+from coding.services.codes import utterance_code_put
 from coding.services.codings import global_rating_set
-from coding.services.workspace import coding_notes_set, utterance_code_put, utterance_note_set
+from coding.services.locks import CodingLocked
+from coding.services.workspace import coding_notes_set, utterance_note_set
 from coding.views import coding_for_request
 from mi_coding.errors import validation_message
 from transcripts.models import Utterance
@@ -40,6 +43,10 @@ class Refused(Exception):
 
 def _error(message: str, status: int) -> JsonResponse:
     return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:] + "."
 
 
 def _cleaned(form_class: type[forms.Form], payload: Payload) -> dict[str, Any]:
@@ -82,9 +89,12 @@ def json_endpoint(
                 return _error(exc.message, exc.status)
             except Http404:
                 return _error("No such coding, or it is not yours to change.", 404)
+            except CodingLocked as exc:
+                # Submitted (or reached as a consensus) between the request's read and its
+                # write: the same answer as when the request finds it so.
+                return _error(_sentence(validation_message(exc)), 409)
             except ValidationError as exc:
-                message = validation_message(exc)
-                return _error(message[:1].upper() + message[1:] + ".", 422)
+                return _error(_sentence(validation_message(exc)), 422)
 
         return wrapper
 
@@ -92,12 +102,9 @@ def json_endpoint(
 
 
 def _open_coding(request: HttpRequest, pk: int) -> Coding:
-    coding = get_own_coding(request.user, pk)
-    if coding.kind == CodingKind.CONSENSUS:
-        raise Refused("A consensus coding changes only through its adjudication.", 409)
-    if coding.is_submitted:
-        raise Refused("This coding is submitted and locked; a supervisor can reopen it.", 409)
-    return coding
+    """The user's own coding; whether it is open to the change is the services' rule (a
+    submitted coding or a consensus answers 409 through ``CodingLocked``)."""
+    return get_own_coding(request.user, pk)
 
 
 @json_endpoint("POST")

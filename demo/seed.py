@@ -18,11 +18,8 @@ from django.db import transaction
 from accounts.models import Agency, Role, User
 from accounts.services import agency_create, practitioner_save, team_create, user_create_or_update
 from coding.models import Code, CodingKind, CodingScheme, GlobalScale
-from coding.services.codings import (
-    coding_submit,
-    global_rating_set,
-    utterance_code_set,
-)
+from coding.services.codes import utterance_codes_add
+from coding.services.codings import coding_submit, global_rating_set
 from transcripts.models import SourceFormat, SpeakerRole, Transcript
 from transcripts.parsers.base import Turn
 from transcripts.services import transcript_create
@@ -155,11 +152,16 @@ def _calibrate(
     for item in attempt.items.select_related("coding__transcript", "gold"):
         coding = item.coding
         dialogue = dialogues[item.gold.transcript_id]
-        for utterance, turn in zip(
-            coding.transcript.utterances.in_order(), dialogue["turns"], strict=False
-        ):
-            for abbreviation in _second_opinion(turn.get("codes", []), rng):
-                utterance_code_set(coding=coding, utterance=utterance, code=codes[abbreviation])
+        utterance_codes_add(
+            coding=coding,
+            pairs=[
+                (utterance, codes[abbreviation])
+                for utterance, turn in zip(
+                    coding.transcript.utterances.in_order(), dialogue["turns"], strict=False
+                )
+                for abbreviation in _second_opinion(turn.get("codes", []), rng)
+            ],
+        )
         for scale in scales:
             global_rating_set(coding=coding, scale=scale, value=dialogue["globals"][scale.slug])
         coding_submit(coding=coding, actor=coder)
@@ -203,14 +205,15 @@ def _code_session(
     }
     utterances = list(transcript.utterances.in_order())
     limit = len(utterances) if submit else len(utterances) // 2
+    pairs = []
     for utterance, turn in zip(utterances[:limit], dialogue["turns"], strict=False):
         if "codes" not in turn:
             continue
         wanted = turn["codes"]
         if rng is not None:
             wanted = _second_opinion(wanted, rng)
-        for abbreviation in wanted:
-            utterance_code_set(coding=coding, utterance=utterance, code=codes[abbreviation])
+        pairs += [(utterance, codes[abbreviation]) for abbreviation in wanted]
+    utterance_codes_add(coding=coding, pairs=pairs)
     if not submit:
         return
     for scale in GlobalScale.objects.filter(scheme=scheme):

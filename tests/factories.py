@@ -15,7 +15,9 @@ from coding.models import (
     CodingStatus,
     GlobalScale,
 )
-from coding.services.codings import global_rating_set, utterance_code_set
+from coding.services.codes import utterance_codes_add
+from coding.services.codings import global_rating_set
+from coding.services.consensus import consensus_codes_add, consensus_global_set
 from transcripts.models import SpeakerRole, Transcript, Utterance
 from workflow.models import Assignment
 
@@ -125,16 +127,7 @@ def make_coding(
             scheme=scheme,
             defaults={"agency": transcript.agency, "kind": kind, "coding": coding},
         )
-    utterances = {u.position: u for u in transcript.utterances.all()}
-    for position, abbreviations in (codes or {}).items():
-        for abbreviation in abbreviations:
-            utterance_code_set(
-                coding=coding, utterance=utterances[position], code=code(abbreviation, scheme)
-            )
-    for slug, value in (globals_ or {}).items():
-        global_rating_set(
-            coding=coding, scale=GlobalScale.objects.get(scheme=scheme, slug=slug), value=value
-        )
+    apply_codes(coding, codes or {}, globals_)
     if submitted:
         coding.status = CodingStatus.SUBMITTED
         coding.submitted_at = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
@@ -166,21 +159,25 @@ def make_assignment(
 def apply_codes(
     coding: Coding, codes: dict[int, list[str]], globals_: dict[str, int] | None = None
 ) -> Coding:
-    """Put ``codes`` ({utterance position: [abbreviations]}) and ``globals_`` on an open coding."""
+    """Put ``codes`` ({utterance position: [abbreviations]}) and ``globals_`` on an open coding
+    through the services (a consensus through its adjudication's path)."""
+    consensus = coding.kind == CodingKind.CONSENSUS
     utterances = {u.position: u for u in coding.transcript.utterances.all()}
-    for position, abbreviations in codes.items():
-        for abbreviation in abbreviations:
-            utterance_code_set(
-                coding=coding,
-                utterance=utterances[position],
-                code=code(abbreviation, coding.scheme),
-            )
+    pairs = [
+        (utterances[position], code(abbreviation, coding.scheme))
+        for position, abbreviations in codes.items()
+        for abbreviation in abbreviations
+    ]
+    if consensus:
+        consensus_codes_add(consensus=coding, pairs=pairs)
+    else:
+        utterance_codes_add(coding=coding, pairs=pairs)
     for slug, value in (globals_ or {}).items():
-        global_rating_set(
-            coding=coding,
-            scale=GlobalScale.objects.get(scheme=coding.scheme, slug=slug),
-            value=value,
-        )
+        scale = GlobalScale.objects.get(scheme=coding.scheme, slug=slug)
+        if consensus:
+            consensus_global_set(consensus=coding, scale=scale, value=value)
+        else:
+            global_rating_set(coding=coding, scale=scale, value=value)
     return coding
 
 

@@ -5,6 +5,7 @@ from workflow.models import (
     Assignment,
     CalibrationAttempt,
     CalibrationCoding,
+    CalibrationRetake,
     GoldStandard,
     ReliabilitySet,
     TrainingItem,
@@ -53,9 +54,18 @@ class TrainingItemAdmin(admin.ModelAdmin):
 
 @admin.register(CalibrationAttempt)
 class CalibrationAttemptAdmin(admin.ModelAdmin):
-    list_display = ["coder", "training_set", "started_at", "finished_at", "mean_kappa", "passed"]
-    list_filter = ["agency", "passed"]
+    list_display = [
+        "coder", "training_set", "started_at", "finished_at", "mean_kappa", "passed", "retake",
+    ]  # fmt: skip
+    list_filter = ["agency", "passed", "retake"]
     raw_id_fields = ["coder"]
+
+
+@admin.register(CalibrationRetake)
+class CalibrationRetakeAdmin(admin.ModelAdmin):
+    list_display = ["coder", "training_set", "allowed_by", "allowed_at", "attempt"]
+    list_filter = ["agency"]
+    raw_id_fields = ["coder", "allowed_by", "attempt"]
 
 
 @admin.register(CalibrationCoding)

@@ -3,7 +3,8 @@ standards over time, with the agency's pass mark.
 
 Nothing is told by colour alone: each coder's line has its own dash pattern and carries the
 coder's name at its latest point, and a marker's shape says whether that attempt passed
-(circle) or failed (cross). The page shows the same values in a table beside it.
+(circle) or failed (cross), drawn open for a retake, which its tooltip names too. The page
+shows the same values in a table beside it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 COLOURS = [INK, "#b35c00", "#2f7d4f", "#7b3f9e", "#a3313f", "#3d7ea6"]
 PASSED_SYMBOL = "circle"
 FAILED_SYMBOL = "x"
+RETAKE_SUFFIX = "-open"  # a retake's marker is drawn open: shape, not colour, tells it
+
+
+def _symbol(attempt: Any) -> str:
+    symbol = PASSED_SYMBOL if attempt.passed else FAILED_SYMBOL
+    return symbol + RETAKE_SUFFIX if attempt.retake else symbol
 
 
 def drift_figure(drift: Mapping[Any, Sequence[DriftPoint]], pass_mark: float) -> dict[str, Any]:
@@ -43,12 +50,13 @@ def drift_figure(drift: Mapping[Any, Sequence[DriftPoint]], pass_mark: float) ->
                 line={"color": COLOURS[index % len(COLOURS)], "dash": DASHES[index % len(DASHES)]},
                 marker={
                     "size": 10,
-                    "symbol": [
-                        PASSED_SYMBOL if point.attempt.passed else FAILED_SYMBOL for point in points
-                    ],
+                    "symbol": [_symbol(point.attempt) for point in points],
                     "color": COLOURS[index % len(COLOURS)],
                 },
-                text=[point.attempt.training_set.name for point in points],
+                text=[
+                    point.attempt.training_set.name + (" (retake)" if point.attempt.retake else "")
+                    for point in points
+                ],
                 customdata=["passed" if point.attempt.passed else "failed" for point in points],
                 hovertemplate=(
                     f"{name} · %{{x|%Y-%m-%d}}<br>%{{text}}<br>"

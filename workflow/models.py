@@ -207,6 +207,10 @@ class CalibrationAttempt(models.Model):
     pass_mark = models.FloatField(null=True, blank=True)
     passed = models.BooleanField(null=True, blank=True)
     results = models.JSONField(default=dict, blank=True)
+    retake = models.BooleanField(
+        default=False,
+        help_text="Taken again, with a supervisor's permission, after an earlier attempt.",
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -229,6 +233,44 @@ class CalibrationAttempt(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.finished_at is not None
+
+
+class CalibrationRetake(models.Model):
+    """A supervisor's permission for one coder to take a training set once more.
+
+    A finished attempt shows the coder the gold standard, so the next attempt of the same set
+    would test their memory of it; it waits for this permission, used by one attempt."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    training_set = models.ForeignKey(TrainingSet, on_delete=models.CASCADE, related_name="retakes")
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibration_retakes"
+    )
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    allowed_at = models.DateTimeField(auto_now_add=True)
+    attempt = models.OneToOneField(
+        CalibrationAttempt,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="retake_permission",
+        help_text="The attempt that used this permission.",
+    )
+
+    class Meta:
+        ordering = ["-allowed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training_set", "coder"],
+                condition=Q(attempt__isnull=True),
+                name="one_unused_retake_per_coder",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.coder} may retake {self.training_set}"
 
 
 class CalibrationCoding(models.Model):

@@ -37,4 +37,10 @@ urlpatterns = [
     path("calibration/sets/<int:pk>/start/", calibration.calibration_begin, name="calibrate"),
     path("calibration/<int:pk>/", calibration.calibration_attempt, name="attempt"),
     path("calibration/<int:pk>/finish/", calibration.calibration_complete, name="attempt_finish"),
+    path("calibration/<int:pk>/retake/", calibration.retake_allow, name="retake_allow"),
+    path(
+        "calibration/retakes/<int:pk>/withdraw/",
+        calibration.retake_withdraw,
+        name="retake_withdraw",
+    ),
 ]

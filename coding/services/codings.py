@@ -6,16 +6,15 @@ from accounts.models import User
 from accounts.services import audit_record
 from coding.models import (
     PERSONAL_KINDS,
-    Code,
     Coding,
     CodingKind,
     CodingScheme,
     CodingStatus,
     GlobalRating,
     GlobalScale,
-    UtteranceCode,
 )
-from transcripts.models import SpeakerRole, Transcript, Utterance
+from coding.services.locks import coding_lock, coding_lock_writable, require_writable
+from transcripts.models import Transcript
 
 
 def coding_create(
@@ -52,109 +51,55 @@ def coding_create(
         ) from exc
 
 
-def _require_open(coding: Coding) -> None:
-    if coding.status == CodingStatus.SUBMITTED:
-        raise ValidationError("this coding is submitted; ask a supervisor to reopen it")
-
-
-def _check_speaker(code: Code, speaker_role: str) -> None:
-    if not code.dimension.accepts(speaker_role):
-        role = SpeakerRole(speaker_role).label.lower()
-        raise ValidationError(
-            f"{code.abbreviation} codes {code.dimension.get_speaker_display().lower()} "
-            f"utterances, and this one is {role}"
-        )
-
-
-def _single_code_message(code: Code, other: str) -> str:
-    return (
-        f"{code.dimension.name} takes one code per utterance: clear {other} before "
-        f"setting {code.abbreviation}"
-    )
-
-
-def _check_code_fits(coding: Coding, utterance: Utterance, code: Code) -> None:
-    if utterance.transcript_id != coding.transcript_id:
-        raise ValidationError("that utterance is not part of this transcript")
-    if code.scheme_id != coding.scheme_id:
-        raise ValidationError(f"code {code.abbreviation} is not part of {coding.scheme.name}")
-    _check_speaker(code, utterance.speaker_role)
-
-
-def utterance_code_set(
-    *, coding: Coding, utterance: Utterance, code: Code
-) -> tuple[UtteranceCode, bool]:
-    """Put ``code`` on ``utterance``; setting a code that is already there changes nothing.
-
-    Returns (row, created). Refuses a code on the wrong speaker and a second code in a
-    single-code dimension.
-    """
-    _require_open(coding)
-    _check_code_fits(coding, utterance, code)
-    dimension = code.dimension
-    try:
-        with transaction.atomic():
-            row, created = UtteranceCode.objects.get_or_create(
-                coding=coding,
-                utterance=utterance,
-                code=code,
-                defaults={"dimension": dimension, "exclusive": not dimension.multiple},
-            )
-    except IntegrityError as exc:
-        raise ValidationError(
-            f"{dimension.name} takes one code per utterance; clear the other code first"
-        ) from exc
-    if created:
-        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
-    return row, created
-
-
-def utterance_code_clear(*, coding: Coding, utterance: Utterance, code: Code) -> bool:
-    """Remove ``code`` from ``utterance``; clearing an absent code changes nothing."""
-    _require_open(coding)
-    deleted, _ = UtteranceCode.objects.filter(
-        coding=coding, utterance=utterance, code=code
-    ).delete()
-    if deleted:
-        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
-    return bool(deleted)
-
-
 def global_rating_set(
     *, coding: Coding, scale: GlobalScale, value: int | None, note: str = ""
 ) -> GlobalRating | None:
     """Rate one global; ``None`` removes the rating."""
-    _require_open(coding)
+    return _global_rating_write(coding, scale, value, note, adjudicating=False)
+
+
+def _global_rating_write(
+    coding: Coding, scale: GlobalScale, value: int | None, note: str, *, adjudicating: bool
+) -> GlobalRating | None:
+    require_writable(coding, adjudicating=adjudicating)
     if scale.scheme_id != coding.scheme_id:
         raise ValidationError(f"{scale.name} is not a global of {coding.scheme.name}")
-    if value is None:
-        GlobalRating.objects.filter(coding=coding, scale=scale).delete()
-        return None
-    if not scale.min_value <= value <= scale.max_value:
+    if value is not None and not scale.min_value <= value <= scale.max_value:
         raise ValidationError(
             f"{scale.name} takes a value from {scale.min_value} to {scale.max_value}, not {value}"
         )
-    rating, _ = GlobalRating.objects.update_or_create(
-        coding=coding,
-        scale=scale,
-        defaults={
+    with transaction.atomic():
+        # Under the coding's lock no other write to this coding's ratings runs, so a plain
+        # update-or-insert cannot collide.
+        coding_lock_writable(coding, adjudicating=adjudicating)
+        ratings = GlobalRating.objects.filter(coding=coding, scale=scale)
+        if value is None:
+            ratings.delete()
+            return None
+        fields = {
             "value": value,
             "scale_min": scale.min_value,
             "scale_max": scale.max_value,
             "note": note,
-        },
-    )
-    return rating
+        }
+        if ratings.update(**fields, updated_at=timezone.now()):
+            return ratings.get()
+        return GlobalRating.objects.create(coding=coding, scale=scale, **fields)
 
 
 def coding_submit(*, coding: Coding, actor: User) -> Coding:
-    """Lock a coding once every global is rated."""
-    _require_open(coding)
-    rated = set(coding.global_ratings.values_list("scale_id", flat=True))
-    missing = [scale.name for scale in coding.scheme.globals.all() if scale.pk not in rated]
-    if missing:
-        raise ValidationError(f"rate every global before submitting: {', '.join(missing)}")
+    """Lock a coding once every global is rated. A consensus is submitted by finishing its
+    adjudication."""
+    return _submit(coding, actor, adjudicating=False)
+
+
+def _submit(coding: Coding, actor: User, *, adjudicating: bool) -> Coding:
     with transaction.atomic():
+        coding_lock_writable(coding, adjudicating=adjudicating)
+        rated = set(coding.global_ratings.values_list("scale_id", flat=True))
+        missing = [scale.name for scale in coding.scheme.globals.all() if scale.pk not in rated]
+        if missing:
+            raise ValidationError(f"rate every global before submitting: {', '.join(missing)}")
         coding.status = CodingStatus.SUBMITTED
         coding.submitted_at = timezone.now()
         coding.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -165,14 +110,16 @@ def coding_submit(*, coding: Coding, actor: User) -> Coding:
 
 
 def coding_reopen(*, coding: Coding, actor: User, reason: str = "") -> Coding:
-    if coding.status != CodingStatus.SUBMITTED:
-        raise ValidationError("only a submitted coding can be reopened")
-    if coding.kind == CodingKind.GOLD:
-        raise ValidationError(
-            "a gold standard cannot be reopened, since coders train and calibrate against it; "
-            "unmark it on the gold standards page first"
-        )
+    """Open a submitted coding again (a consensus too: its adjudication goes on)."""
     with transaction.atomic():
+        coding_lock(coding)
+        if coding.status != CodingStatus.SUBMITTED:
+            raise ValidationError("only a submitted coding can be reopened")
+        if coding.kind == CodingKind.GOLD:
+            raise ValidationError(
+                "a gold standard cannot be reopened, since coders train and calibrate against "
+                "it; unmark it on the gold standards page first"
+            )
         coding.status = CodingStatus.IN_PROGRESS
         coding.submitted_at = None
         coding.save(update_fields=["status", "submitted_at", "updated_at"])
@@ -184,35 +131,3 @@ def coding_reopen(*, coding: Coding, actor: User, reason: str = "") -> Coding:
             details={"reason": reason},
         )
     return coding
-
-
-def utterance_codes_add(*, coding: Coding, pairs: list[tuple[Utterance, Code]]) -> int:
-    """Put many codes at once (e.g. answers copied from another coding) under the same rules
-    as ``utterance_code_set``, in a fixed number of queries. All or nothing; returns how many
-    were added. ``code.dimension`` should be selected with the codes."""
-    _require_open(coding)
-    seen: set[tuple[int, int]] = set()
-    for utterance, code in pairs:
-        _check_code_fits(coding, utterance, code)
-        if not code.dimension.multiple:
-            if (utterance.pk, code.dimension_id) in seen:
-                raise ValidationError(f"{code.dimension.name} takes one code per utterance")
-            seen.add((utterance.pk, code.dimension_id))
-    rows = [
-        UtteranceCode(
-            coding=coding,
-            utterance=utterance,
-            code=code,
-            dimension=code.dimension,
-            exclusive=not code.dimension.multiple,
-        )
-        for utterance, code in pairs
-    ]
-    try:
-        with transaction.atomic():
-            UtteranceCode.objects.bulk_create(rows, batch_size=500)
-    except IntegrityError as exc:
-        raise ValidationError("some of these codes are already on their utterances") from exc
-    if rows:
-        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
-    return len(rows)

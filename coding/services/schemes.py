@@ -19,6 +19,7 @@ from coding.schemes import (
     shipped_definitions,
     validate_definition,
 )
+from coding.services.rules import scheme_codes_forget
 
 
 def _refuse_destructive_change(scheme: CodingScheme, definition: dict) -> None:
@@ -173,6 +174,8 @@ def scheme_load(*, definition: dict, agency: Agency | None = None) -> tuple[Codi
             "position": position,
         },
     )
+    # Other processes see the scheme's new updated_at; this one forgets at once.
+    scheme_codes_forget(scheme.pk)
     return scheme, created
 
 

@@ -40,6 +40,7 @@ from workflow.models import (
     Assignment,
     CalibrationAttempt,
     CalibrationCoding,
+    CalibrationRetake,
     GoldStandard,
     ReliabilitySet,
     TrainingItem,
@@ -80,6 +81,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(TrainingSet, "agency"),
     Entry(TrainingItem, "training_set__agency"),
     Entry(CalibrationAttempt, "agency"),
+    Entry(CalibrationRetake, "agency"),
     Entry(CalibrationCoding, "attempt__agency"),
     Entry(AuditEvent, "agency", generic_refs=(("object_type", "object_id"),)),
 )

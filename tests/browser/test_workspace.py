@@ -8,7 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from coding.models import CodingStatus, GlobalRating, UtteranceCode, UtteranceNote
-from coding.services.workspace import utterance_code_put
+from coding.services.codes import utterance_code_put
 from tests import factories
 from tests.factories import PASSWORD
 

@@ -2,13 +2,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from coding.models import CodingStatus, GlobalScale, UtteranceCode
-from coding.services.codings import (
-    coding_reopen,
-    coding_submit,
-    global_rating_set,
-    utterance_code_clear,
-    utterance_code_set,
-)
+from coding.services.codes import utterance_code_clear, utterance_code_set
+from coding.services.codings import coding_reopen, coding_submit, global_rating_set
 from tests import factories
 from tests.factories import ALL_GLOBALS
 
@@ -26,9 +21,8 @@ def utterance(coding, position):
 
 def test_setting_a_code_twice_keeps_one_row(coding):
     q = factories.code("Q")
-    utterance_code_set(coding=coding, utterance=utterance(coding, 1), code=q)
-    _, created = utterance_code_set(coding=coding, utterance=utterance(coding, 1), code=q)
-    assert not created
+    assert utterance_code_set(coding=coding, utterance=utterance(coding, 1), code=q)
+    assert not utterance_code_set(coding=coding, utterance=utterance(coding, 1), code=q)
     assert UtteranceCode.objects.filter(coding=coding).count() == 1
 
 

@@ -377,6 +377,9 @@ def test_the_consensus_changes_only_through_its_adjudication(case, supervisor, c
     for name, payload in (
         ("global", {"scale": empathy.pk, "value": 4}),
         ("code", {"utterance": u3.pk, "code": q.pk, "action": "set"}),
+        ("code", {"utterance": u3.pk, "code": q.pk, "action": "clear"}),
+        ("note", {"utterance": u3.pk, "text": "decided elsewhere"}),
+        ("notes", {"text": "decided elsewhere"}),
     ):
         response = client.post(
             reverse(f"coding:api_{name}", args=[consensus.pk]),

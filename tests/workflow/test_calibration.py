@@ -16,8 +16,13 @@ from tests import factories
 from tests.factories import ALL_GLOBALS
 from workflow import visibility
 from workflow.calibration import Unit, calibration_results
-from workflow.models import CalibrationAttempt, TrainingItem
-from workflow.services.calibration import calibration_finish, calibration_start
+from workflow.models import CalibrationAttempt, CalibrationRetake, TrainingItem
+from workflow.services.calibration import (
+    calibration_finish,
+    calibration_retake_allow,
+    calibration_retake_withdraw,
+    calibration_start,
+)
 from workflow.services.training import (
     coding_mark_gold,
     coding_unmark_gold,
@@ -298,6 +303,7 @@ def test_history_shows_drift_and_only_supervisors_see_everyone(
         attempt = calibration_start(training_set=training, coder=user)
         _code_and_submit(attempt.items.get().coding, codes, user)
         calibration_finish(attempt=attempt, actor=user)
+    calibration_retake_allow(training_set=training, coder=coder, actor=supervisor)
     second = calibration_start(training_set=training, coder=coder)
     _code_and_submit(second.items.get().coding, {1: ["Q"], 3: ["SR"]}, coder)
     calibration_finish(attempt=second, actor=coder)
@@ -314,7 +320,9 @@ def test_history_shows_drift_and_only_supervisors_see_everyone(
     assert [trace["name"] for trace in figure["data"]] == ["ana", "ben"]
     assert list(figure["data"][0]["y"]) == [p.attempt.mean_kappa for p in points]
     symbols = ["circle" if p.attempt.passed else "x" for p in points]
+    symbols[1] += "-open"  # the second attempt is a retake
     assert list(figure["data"][0]["marker"]["symbol"]) == symbols
+    assert list(figure["data"][0]["text"]) == ["Basics", "Basics (retake)"]
     # Coders differ by dash pattern as well as colour, and the pass mark is drawn.
     assert figure["data"][0]["line"]["dash"] != figure["data"][1]["line"]["dash"]
     assert figure["layout"]["shapes"][0]["y0"] == agency.calibration_pass_kappa
@@ -397,6 +405,7 @@ def test_drift_chart_of_attempts_on_one_day_spans_a_week():
             finished_at=finished + datetime.timedelta(hours=hours),
             mean_kappa=kappa,
             passed=passed,
+            retake=False,
             training_set=SimpleNamespace(name="Starter"),
         )
         for hours, kappa, passed in ((0, 0.4, False), (2, None, False), (5, 0.7, True))
@@ -411,3 +420,134 @@ def test_drift_chart_of_attempts_on_one_day_spans_a_week():
     # The coder's name sits at the latest point with a kappa.
     label = next(a for a in figure["layout"]["annotations"] if a["text"] == "ana")
     assert label["y"] == 0.7
+
+
+# ------------------------------------------------------------------ retakes
+
+
+def _finish_once(training, coder, codes=None):
+    attempt = calibration_start(training_set=training, coder=coder)
+    _code_and_submit(attempt.items.get().coding, codes or {1: ["Q"], 3: ["SR"]}, coder)
+    return calibration_finish(attempt=attempt, actor=coder)
+
+
+def test_a_finished_set_is_not_taken_again_without_a_supervisors_permission(training, coder):
+    _finish_once(training, coder)
+    with pytest.raises(ValidationError, match="ask a supervisor to allow a retake"):
+        calibration_start(training_set=training, coder=coder)
+    assert CalibrationAttempt.objects.filter(coder=coder).count() == 1
+
+
+def test_one_permission_allows_one_retake_marked_in_the_history_and_the_audit_log(
+    training, coder, supervisor
+):
+    first = _finish_once(training, coder)
+    permission = calibration_retake_allow(training_set=training, coder=coder, actor=supervisor)
+    allowed = AuditEvent.objects.get(action="calibration.retake_allow")
+    assert (allowed.actor, allowed.details) == (
+        supervisor,
+        {"coder": "ana", "training_set": "Basics"},
+    )
+    retake = _finish_once(training, coder, {1: ["Q"], 3: ["SR"], 5: ["CR"], 7: ["Q"]})
+    assert (first.retake, retake.retake) == (False, True)
+    permission.refresh_from_db()
+    assert permission.attempt == retake
+    starts = AuditEvent.objects.filter(action="calibration.start").order_by("pk")
+    assert [e.details.get("retake", False) for e in starts] == [False, True]
+    assert starts.last().details["allowed_by"] == "sofia"
+    results = AuditEvent.objects.filter(action="calibration.result").order_by("pk")
+    assert [e.details["retake"] for e in results] == [False, True]
+    with pytest.raises(ValidationError, match="ask a supervisor to allow a retake"):
+        calibration_start(training_set=training, coder=coder)
+
+
+def test_a_retake_is_allowed_only_after_a_finished_attempt_and_once_at_a_time(
+    training, coder, supervisor
+):
+    def allow():
+        return calibration_retake_allow(training_set=training, coder=coder, actor=supervisor)
+
+    with pytest.raises(ValidationError, match="has not finished Basics"):
+        allow()
+    attempt = calibration_start(training_set=training, coder=coder)
+    with pytest.raises(ValidationError, match="has not finished Basics"):
+        allow()
+    _code_and_submit(attempt.items.get().coding, {1: ["Q"]}, coder)
+    calibration_finish(attempt=attempt, actor=coder)
+    allow()
+    with pytest.raises(ValidationError, match="may already retake Basics once"):
+        allow()
+    calibration_start(training_set=training, coder=coder)
+    with pytest.raises(ValidationError, match="is taking Basics now"):
+        allow()
+    assert AuditEvent.objects.filter(action="calibration.retake_allow").count() == 1
+
+
+def test_an_unused_permission_can_be_withdrawn_a_used_one_stays(training, coder, supervisor):
+    _finish_once(training, coder)
+    permission = calibration_retake_allow(training_set=training, coder=coder, actor=supervisor)
+    calibration_retake_withdraw(permission=permission, actor=supervisor)
+    assert not CalibrationRetake.objects.exists()
+    assert AuditEvent.objects.filter(action="calibration.retake_withdraw").count() == 1
+    with pytest.raises(ValidationError, match="ask a supervisor"):
+        calibration_start(training_set=training, coder=coder)
+    permission = calibration_retake_allow(training_set=training, coder=coder, actor=supervisor)
+    calibration_start(training_set=training, coder=coder)
+    with pytest.raises(ValidationError, match="has started the retake"):
+        calibration_retake_withdraw(permission=permission, actor=supervisor)
+    assert CalibrationRetake.objects.filter(attempt__isnull=False).count() == 1
+
+
+def test_finishing_twice_from_two_tabs_keeps_one_verdict(training, coder):
+    attempt = calibration_start(training_set=training, coder=coder)
+    _code_and_submit(attempt.items.get().coding, {1: ["Q"]}, coder)
+    first, second = (CalibrationAttempt.objects.get(pk=attempt.pk) for _ in range(2))
+    calibration_finish(attempt=first, actor=coder)
+    with pytest.raises(ValidationError, match="already finished"):
+        calibration_finish(attempt=second, actor=coder)
+    assert AuditEvent.objects.filter(action="calibration.result").count() == 1
+
+
+def test_coders_see_whether_a_retake_is_allowed_and_supervisors_allow_it_from_the_attempt(
+    agency, training, coder, supervisor, client_for
+):
+    attempt = _finish_once(training, coder)
+    client = client_for(coder)
+    page = client.get(reverse("workflow:calibration")).content.decode()
+    assert "Ask a supervisor to allow a retake" in page
+    refused = client.post(reverse("workflow:calibrate", args=[training.pk]), follow=True)
+    assert "ask a supervisor to allow a retake" in refused.content.decode()
+    assert CalibrationAttempt.objects.count() == 1
+    own = client.get(reverse("workflow:attempt", args=[attempt.pk])).content.decode()
+    assert "ask a supervisor to allow a retake" in own
+    allow = reverse("workflow:retake_allow", args=[attempt.pk])
+    assert client.post(allow).status_code == 403
+    assert not CalibrationRetake.objects.exists()
+
+    boss = client_for(supervisor)
+    assert (
+        "Allow ana to retake Basics"
+        in boss.get(reverse("workflow:attempt", args=[attempt.pk])).content.decode()
+    )
+    assert boss.post(allow).status_code == 302
+    overview = boss.get(reverse("workflow:calibration")).content.decode()
+    assert 'id="retakes"' in overview and "Withdraw" in overview
+
+    page = client.get(reverse("workflow:calibration")).content.decode()
+    assert "Retake allowed by sofia" in page
+    response = client.post(reverse("workflow:calibrate", args=[training.pk]))
+    retake = CalibrationAttempt.objects.get(retake=True)
+    assert response["Location"] == reverse("workflow:attempt", args=[retake.pk])
+    assert 'class="badge text-bg-info retake"' in client.get(response["Location"]).content.decode()
+    history = client.get(reverse("workflow:calibration")).content.decode()
+    assert history.count('class="badge text-bg-info retake"') == 1  # my attempts table
+    assert "No retake waiting" in boss.get(reverse("workflow:calibration")).content.decode()
+
+
+def test_a_supervisor_of_another_agency_cannot_allow_a_retake(
+    training, coder, outsider, client_for
+):
+    attempt = _finish_once(training, coder)
+    response = client_for(outsider).post(reverse("workflow:retake_allow", args=[attempt.pk]))
+    assert response.status_code == 404
+    assert not CalibrationRetake.objects.exists()

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from accounts.models import Agency, User
 from coding.models import Code, Dimension, GlobalRating, GlobalScale, UtteranceCode
 from transcripts.models import Utterance
-from workflow.models import CalibrationAttempt, CalibrationCoding, TrainingSet
+from workflow.models import CalibrationAttempt, CalibrationCoding, CalibrationRetake, TrainingSet
 
 if TYPE_CHECKING:
     from workflow.calibration import Unit
@@ -40,6 +40,27 @@ def attempts_of(agency: Agency, coder: User | None = None) -> QuerySet[Calibrati
             ),
         )
     )
+
+
+def retake_permission_of(training_set: TrainingSet, coder: User) -> CalibrationRetake | None:
+    """The coder's unused permission to take the set again, if any."""
+    return (
+        CalibrationRetake.objects.filter(
+            training_set=training_set, coder=coder, attempt__isnull=True
+        )
+        .select_related("allowed_by")
+        .first()
+    )
+
+
+def retake_permissions_of(agency: Agency, coder: User | None = None) -> QuerySet[CalibrationRetake]:
+    """Unused permissions to retake, newest first (of one coder, or of the whole agency)."""
+    permissions = CalibrationRetake.objects.filter(
+        agency=agency, attempt__isnull=True
+    ).select_related("training_set", "coder", "allowed_by")
+    if coder is not None:
+        permissions = permissions.filter(coder=coder)
+    return permissions
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Adjudication: reconciling submitted codings into one consensus coding.
 
 The consensus is an ordinary coding (kind consensus, coded by the adjudicating supervisor)
-written through the coding services, so the scheme's rules hold; the source codings are only
-read. Each item's provenance is kept in an AdjudicationDecision.
+written through the coding services' narrow consensus path (coding/services/consensus.py), so
+the scheme's rules hold and nothing else can change it; the source codings are only read.
+Each item's provenance is kept in an AdjudicationDecision. Every decision locks the consensus
+first, so two supervisors deciding the same item take turns and the codes always match the
+decision recorded last.
 """
 
 from __future__ import annotations
@@ -23,13 +26,13 @@ from coding.models import (
     GlobalScale,
     UtteranceCode,
 )
-from coding.services.codings import (
-    coding_submit,
-    global_rating_set,
-    utterance_code_clear,
-    utterance_code_set,
-    utterance_codes_add,
+from coding.services.consensus import (
+    consensus_codes_add,
+    consensus_codes_replace,
+    consensus_global_set,
+    consensus_submit,
 )
+from coding.services.locks import coding_lock
 from transcripts.models import Transcript, Utterance
 from workflow.models import AdjudicationDecision, DecisionSource
 from workflow.selectors.adjudication import adjudication_for, adjudication_sources, consensus_of
@@ -39,6 +42,8 @@ from workflow.services.codings import coding_start
 def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: User) -> Coding:
     """Open the consensus coding with every agreed item filled in; an existing one is kept."""
     with transaction.atomic():
+        # Two supervisors opening the same adjudication at once take turns here.
+        Transcript.objects.select_for_update().filter(pk=transcript.pk).exists()
         existing = consensus_of(transcript, scheme)
         if existing is not None:
             return existing
@@ -54,8 +59,8 @@ def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: U
         )
         case = adjudication_for(transcript, scheme, sources)
         agreed = [item for item in case.items if item.agreed]
-        utterance_codes_add(
-            coding=consensus,
+        consensus_codes_add(
+            consensus=consensus,
             pairs=[
                 (item.utterance, case.codes[code_id])
                 for item in agreed
@@ -65,7 +70,7 @@ def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: U
         )
         for item in agreed:
             if item.scale is not None and item.answers[0] is not None:
-                global_rating_set(coding=consensus, scale=item.scale, value=item.answers[0])
+                consensus_global_set(consensus=consensus, scale=item.scale, value=item.answers[0])
         AdjudicationDecision.objects.bulk_create(
             [
                 AdjudicationDecision(
@@ -106,22 +111,6 @@ def _source_among(consensus: Coding, source: Coding) -> None:
         raise ValidationError("that coding is not one of the submitted codings being reconciled")
 
 
-def _set_codes(consensus: Coding, utterance: Utterance, wanted: set[int]) -> None:
-    current = set(
-        UtteranceCode.objects.filter(coding=consensus, utterance=utterance).values_list(
-            "code_id", flat=True
-        )
-    )
-    codes = Code.objects.select_related("dimension").in_bulk(wanted | current)
-    unknown = wanted - set(codes)
-    if unknown:
-        raise ValidationError(f"unknown code {', '.join(map(str, sorted(unknown)))}")
-    for code_id in current - wanted:
-        utterance_code_clear(coding=consensus, utterance=utterance, code=codes[code_id])
-    for code_id in sorted(wanted - current):
-        utterance_code_set(coding=consensus, utterance=utterance, code=codes[code_id])
-
-
 def adjudication_decide(
     *,
     consensus: Coding,
@@ -139,32 +128,18 @@ def adjudication_decide(
 
     An item already decided (an agreement included) changes only with ``replace``: an earlier
     decision is never overwritten by a key pressed on the wrong row."""
-    _require_adjudicating(consensus)
     if (utterance is None) == (scale is None):
         raise ValidationError("decide one utterance or one global at a time")
     if utterance is not None and utterance.transcript_id != consensus.transcript_id:
         raise ValidationError("that utterance is not part of this transcript")
     if scale is not None and scale.scheme_id != consensus.scheme_id:
         raise ValidationError(f"{scale.name} is not a global of {consensus.scheme.name}")
-    if source is not None:
-        _source_among(consensus, source)
-        if utterance is not None:
-            codes = list(
-                UtteranceCode.objects.filter(coding=source, utterance=utterance).values_list(
-                    "code_id", flat=True
-                )
-            )
-        else:
-            value = (
-                GlobalRating.objects.filter(coding=source, scale=scale)
-                .values_list("value", flat=True)
-                .first()
-            )
-    elif utterance is None and value is None:
+    if source is None and utterance is None and value is None:
         raise ValidationError(f"give a value for {scale.name}")
     with transaction.atomic():
         # Two supervisors deciding the same item at once: the second sees the first's decision.
-        Coding.objects.select_for_update().filter(pk=consensus.pk).first()
+        coding_lock(consensus)
+        _require_adjudicating(consensus)
         existing = AdjudicationDecision.objects.filter(
             consensus=consensus, utterance=utterance, scale=scale
         ).first()
@@ -173,10 +148,24 @@ def adjudication_decide(
             raise ValidationError(
                 f"{what} is already decided; confirm to replace that decision", code="decided"
             )
+        if source is not None:
+            _source_among(consensus, source)
+            if utterance is not None:
+                codes = list(
+                    UtteranceCode.objects.filter(coding=source, utterance=utterance).values_list(
+                        "code_id", flat=True
+                    )
+                )
+            else:
+                value = (
+                    GlobalRating.objects.filter(coding=source, scale=scale)
+                    .values_list("value", flat=True)
+                    .first()
+                )
         if utterance is not None:
             _set_codes(consensus, utterance, set(codes or []))
         else:
-            global_rating_set(coding=consensus, scale=scale, value=value)
+            consensus_global_set(consensus=consensus, scale=scale, value=value)
         decision, _ = AdjudicationDecision.objects.update_or_create(
             consensus=consensus,
             utterance=utterance,
@@ -191,17 +180,26 @@ def adjudication_decide(
     return decision
 
 
+def _set_codes(consensus: Coding, utterance: Utterance, wanted: set[int]) -> None:
+    codes = Code.objects.filter(scheme_id=consensus.scheme_id).in_bulk(wanted)
+    unknown = wanted - set(codes)
+    if unknown:
+        raise ValidationError(f"unknown code {', '.join(map(str, sorted(unknown)))}")
+    consensus_codes_replace(consensus=consensus, utterance=utterance, codes=codes.values())
+
+
 def adjudication_finish(*, consensus: Coding, actor: User) -> Coding:
     """Submit the consensus once every disagreement is decided."""
-    _require_adjudicating(consensus)
-    case = adjudication_for(consensus.transcript, consensus.scheme)
-    left = len(case.undecided)
-    if left:
-        raise ValidationError(
-            f"{left} disagreement{'s' if left != 1 else ''} still to decide before finishing"
-        )
     with transaction.atomic():
-        coding_submit(coding=consensus, actor=actor)
+        coding_lock(consensus)
+        _require_adjudicating(consensus)
+        case = adjudication_for(consensus.transcript, consensus.scheme)
+        left = len(case.undecided)
+        if left:
+            raise ValidationError(
+                f"{left} disagreement{'s' if left != 1 else ''} still to decide before finishing"
+            )
+        consensus_submit(consensus=consensus, actor=actor)
         sources = Counter(
             AdjudicationDecision.objects.filter(consensus=consensus).values_list(
                 "source", flat=True

@@ -9,29 +9,40 @@ from accounts.models import Agency, User
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind, CodingScheme
 from coding.selectors import schemes_for
+from coding.services.locks import coding_lock
+from transcripts.models import Transcript
 from workflow.models import CalibrationCoding, GoldStandard, TrainingItem, TrainingSet
 
 GOLD_FROM = [CodingKind.PRIMARY, CodingKind.DOUBLE, CodingKind.CONSENSUS]
 
 
 def coding_mark_gold(*, coding: Coding, actor: User) -> Coding:
-    """Make a submitted coding the gold standard of its transcript."""
-    if coding.kind == CodingKind.GOLD:
-        raise ValidationError("this coding is already a gold standard")
-    if coding.kind not in GOLD_FROM:
-        raise ValidationError(f"a {coding.get_kind_display().lower()} coding cannot be gold")
-    if not coding.is_submitted:
-        raise ValidationError("only a submitted coding can be a gold standard")
-    other = Coding.objects.filter(
-        transcript=coding.transcript_id, scheme=coding.scheme_id, kind=CodingKind.GOLD
-    ).first()
-    if other is not None:
-        raise ValidationError(
-            f"this transcript already has a gold standard (coding {other.pk}); unmark it first"
-        )
+    """Make a submitted coding the gold standard of its transcript.
+
+    Checked under the locks of the transcript (one gold standard per transcript, even when
+    two supervisors mark two codings at once) and of the coding (not reopened meanwhile)."""
     previous = coding.kind
     try:
         with transaction.atomic():
+            Transcript.objects.select_for_update().filter(pk=coding.transcript_id).exists()
+            coding_lock(coding)
+            previous = coding.kind
+            if coding.kind == CodingKind.GOLD:
+                raise ValidationError("this coding is already a gold standard")
+            if coding.kind not in GOLD_FROM:
+                raise ValidationError(
+                    f"a {coding.get_kind_display().lower()} coding cannot be gold"
+                )
+            if not coding.is_submitted:
+                raise ValidationError("only a submitted coding can be a gold standard")
+            other = Coding.objects.filter(
+                transcript=coding.transcript_id, scheme=coding.scheme_id, kind=CodingKind.GOLD
+            ).first()
+            if other is not None:
+                raise ValidationError(
+                    f"this transcript already has a gold standard (coding {other.pk}); "
+                    "unmark it first"
+                )
             coding.kind = CodingKind.GOLD
             coding.save(update_fields=["kind", "updated_at"])
             GoldStandard.objects.update_or_create(
@@ -54,16 +65,17 @@ def coding_mark_gold(*, coding: Coding, actor: User) -> Coding:
 
 def coding_unmark_gold(*, coding: Coding, actor: User) -> Coding:
     """Return a gold standard to the kind it had; refused while training depends on it."""
-    if coding.kind != CodingKind.GOLD:
-        raise ValidationError("this coding is not a gold standard")
-    if TrainingItem.objects.filter(gold=coding).exists():
-        raise ValidationError("remove it from its training sets first")
-    if CalibrationCoding.objects.filter(gold=coding).exists():
-        raise ValidationError("coders have calibrated against it; it stays a gold standard")
-    record = GoldStandard.objects.filter(coding=coding).first()
-    previous = record.previous_kind if record else CodingKind.PRIMARY
     try:
         with transaction.atomic():
+            coding_lock(coding)
+            if coding.kind != CodingKind.GOLD:
+                raise ValidationError("this coding is not a gold standard")
+            if TrainingItem.objects.filter(gold=coding).exists():
+                raise ValidationError("remove it from its training sets first")
+            if CalibrationCoding.objects.filter(gold=coding).exists():
+                raise ValidationError("coders have calibrated against it; it stays a gold standard")
+            record = GoldStandard.objects.filter(coding=coding).first()
+            previous = record.previous_kind if record else CodingKind.PRIMARY
             coding.kind = previous
             coding.save(update_fields=["kind", "updated_at"])
             if record:
@@ -131,6 +143,14 @@ def training_set_save(
         raise ValidationError("choose at least one gold standard")
     _check_golds(agency, scheme, golds)
     with transaction.atomic():
+        # Lock the golds and check again: one unmarked meanwhile cannot become an item.
+        kinds = dict(
+            Coding.objects.select_for_update()
+            .filter(pk__in=[g.pk for g in golds])
+            .values_list("pk", "kind")
+        )
+        if any(kinds.get(g.pk) != CodingKind.GOLD for g in golds):
+            raise ValidationError("a chosen coding is no longer a gold standard; choose again")
         created = training_set is None
         if created:
             training_set = TrainingSet(agency=agency, created_by=actor)
