@@ -43,6 +43,7 @@ ROLE_CAPS: dict[str, frozenset[Cap]] = {
 }
 
 _CACHE_ATTR = "_mi_roles"
+_AGENCIES_ATTR = "_mi_agencies"
 _CONFINED_ATTR = "_mi_confined_to"
 
 
@@ -52,7 +53,7 @@ def roles_by_agency(user: User) -> dict[int, str]:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        memberships = Membership.objects.filter(user=user)
+        memberships = Membership.objects.filter(user=user).order_by()
         confined_to = getattr(user, _CONFINED_ATTR, None)
         if confined_to is not None:
             memberships = memberships.filter(agency_id=confined_to)
@@ -61,9 +62,32 @@ def roles_by_agency(user: User) -> dict[int, str]:
     return cached
 
 
+def remember_memberships(user: User, memberships: Iterable[Membership]) -> None:
+    """Keep the user's roles, and their agencies, as read with the user itself (see
+    accounts/backends.py), so a request asks the database for neither again."""
+    memberships = list(memberships)
+    setattr(user, _AGENCIES_ATTR, {m.agency_id: m.agency for m in memberships})
+    confined_to = getattr(user, _CONFINED_ATTR, None)
+    setattr(
+        user,
+        _CACHE_ATTR,
+        {
+            m.agency_id: m.role
+            for m in memberships
+            if confined_to is None or m.agency_id == confined_to
+        },
+    )
+
+
+def known_agency(user: User, agency_id: int) -> Agency | None:
+    """One of the user's agencies if it was read with the user, else None."""
+    return getattr(user, _AGENCIES_ATTR, {}).get(agency_id)
+
+
 def forget_roles(user: User) -> None:
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attribute in (_CACHE_ATTR, _AGENCIES_ATTR):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 def confine_to_agency(user: User, agency_id: int) -> None:
@@ -132,7 +156,7 @@ def current_agency(request: HttpRequest) -> Agency | None:
         agency_id = min(roles)
     cached = getattr(request, "_mi_agency", None)
     if cached is None or cached.pk != agency_id:
-        cached = Agency.objects.get(pk=agency_id)
+        cached = known_agency(request.user, agency_id) or Agency.objects.get(pk=agency_id)
         request._mi_agency = cached
     return cached
 

@@ -45,7 +45,7 @@ from mi_coding.errors import validation_message
 _SETUP = "mi_authenticator_setup"
 # Invitations whose link this browser session opened: listed to the user until answered.
 _OPENED = "mi_invitations"
-_MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+_MODEL_BACKEND = "accounts.backends.MembershipBackend"
 
 
 def _remember_opened(request: HttpRequest, invitation: Invitation) -> None:

@@ -37,7 +37,7 @@ def two_factor_missing(request: HttpRequest) -> bool:
     # Most requests end here: only admins and supervisors are ever required.
     if not any(role in ROLES_REQUIRING for role in roles_by_agency(user).values()):
         return False
-    return agencies_requiring(user).exists() and authenticator_of(user) is None
+    return bool(agencies_requiring(user)) and authenticator_of(user) is None
 
 
 class TwoFactorRequiredMiddleware:

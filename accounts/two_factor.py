@@ -9,12 +9,11 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.access import roles_by_agency
+from accounts.access import known_agency, roles_by_agency
 from accounts.models import Agency, Role, User
 from accounts.services import audit_record_for_account
 
@@ -40,12 +39,15 @@ def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def agencies_requiring(user: User) -> QuerySet[Agency]:
+def agencies_requiring(user: User) -> list[Agency]:
     """Agencies that require two-factor sign-in of this user's role there."""
     ids = [
         agency_id for agency_id, role in roles_by_agency(user).items() if role in ROLES_REQUIRING
     ]
-    return Agency.objects.filter(pk__in=ids, require_two_factor=True)
+    known = [known_agency(user, agency_id) for agency_id in ids]
+    if None in known:
+        return list(Agency.objects.filter(pk__in=ids, require_two_factor=True))
+    return [agency for agency in known if agency.require_two_factor]
 
 
 def authenticator_start(*, user: User) -> TOTPDevice:

@@ -125,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.MembershipBackend",
 ]
 
 LOGIN_URL = "login"
