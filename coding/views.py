@@ -42,6 +42,17 @@ def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
     return coding, not coding.is_submitted and coding.kind != CodingKind.CONSENSUS
 
 
+def _exclusive_sets(codes: list) -> list[dict[str, Any]]:
+    """The scheme's sets of mutually exclusive codes, each as its dimension's id and the
+    codes' abbreviations as the scheme names them (static/js/lib/codes.mjs maps them)."""
+    dimensions = {code.dimension_id: code.dimension for code in codes}
+    return [
+        {"dim": dimension.pk, "codes": list(group)}
+        for dimension in dimensions.values()
+        for group in dimension.exclusive or []
+    ]
+
+
 def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
     return {
         "coding": coding.pk,
@@ -63,6 +74,7 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
             }
             for code in ws.layout.codes
         ],
+        "exclusive": _exclusive_sets(ws.layout.codes),
         "scales": [
             {
                 "id": scale.pk,

@@ -116,16 +116,26 @@ def _plan(
     return _Plan(changes, inserts, insert_utterances, deletes)
 
 
-def _insert_while_open(coding: Coding, utterance_id: int, code: Code) -> bool:
-    """Insert one code if the coding is still open, locking its row for the statement (for
-    the transaction, inside one); True if inserted. A code already there, or a second code
-    in a single-code dimension saved meanwhile by another tab, is left to the database's
-    named constraints (ON CONFLICT DO NOTHING)."""
+def _insert_while_open(
+    coding: Coding, utterance_id: int, code: Code, partners: Sequence[int] = ()
+) -> bool:
+    """Insert one code if the coding is still open and the utterance holds none of
+    ``partners`` (the codes declared exclusive with it), locking the coding's row for the
+    statement (for the transaction, inside one); True if inserted. A code already there, or a
+    second code in a single-code dimension saved meanwhile by another tab, is left to the
+    database's named constraints (ON CONFLICT DO NOTHING)."""
+    absent = ""
+    if partners:
+        absent = (
+            f"AND NOT EXISTS (SELECT 1 FROM {_quoted(UtteranceCode)} other "  # noqa: S608
+            "WHERE other.coding_id = c.id AND other.utterance_id = %s "
+            f"AND other.code_id IN ({', '.join(['%s'] * len(partners))})) "
+        )
     sql = (
         f"INSERT INTO {_quoted(UtteranceCode)} "  # noqa: S608 (names from model meta)
         "(coding_id, utterance_id, code_id, dimension_id, exclusive, created_at) "
         f"SELECT c.id, %s, %s, %s, %s, %s FROM {_quoted(Coding)} c "
-        f"WHERE c.id = %s AND c.status = %s {_lock_clause()} "
+        f"WHERE c.id = %s AND c.status = %s {absent}{_lock_clause()} "
         "ON CONFLICT DO NOTHING"
     )
     params = [
@@ -137,6 +147,8 @@ def _insert_while_open(coding: Coding, utterance_id: int, code: Code) -> bool:
         coding.pk,
         CodingStatus.IN_PROGRESS.value,
     ]
+    if partners:
+        params += [utterance_id, *partners]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
@@ -176,7 +188,9 @@ def _write_one(
     for _ in range(_RETRIES):
         plan = _plan(coding, scheme, _present_codes(coding, {utterance_id}), [change])
         if plan.inserts:
-            written = _insert_while_open(coding, utterance_id, plan.inserts[0])
+            written = _insert_while_open(
+                coding, utterance_id, plan.inserts[0], scheme.partners(plan.inserts[0])
+            )
         elif plan.deletes:
             written = _delete_while_open(coding, utterance_id, code_id)
         else:

@@ -6,7 +6,7 @@
 
 import { csrfToken } from "../csrf.js";
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.mjs";
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.mjs";
+import { CodingState, accepts, codeSteps, exclusionRule, exclusiveIds, reverseSteps } from "../lib/codes.mjs";
 import { idFromHash, startIndex } from "../lib/selection.mjs";
 import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
@@ -41,8 +41,10 @@ const state = new CodingState(
   transcript.held
 );
 // What setting a code clears first: the other code of a single-code dimension, and the other
-// members of any set of mutually exclusive codes the page is given (lists of code ids).
-const excludes = exclusionRule(config.codes, { exclusive: config.exclusive || [] });
+// members of any set of mutually exclusive codes the scheme declares (SR and CR in MITI 4.2.1).
+const excludes = exclusionRule(config.codes, {
+  exclusive: exclusiveIds(config.codes, config.exclusive || []),
+});
 const undoStack = [];
 
 // ------------------------------------------------------------------ the palette
