@@ -370,3 +370,29 @@ def test_the_servers_tally_corrects_the_panel_after_changes_are_saved(
     page.wait_for_function(
         "document.querySelector('tr[data-score=\"pct_cr\"] .score-value').textContent === '50%'"
     )
+
+
+@pytest.mark.browser
+def test_a_reflection_key_swaps_within_the_set_and_undo_brings_the_other_back(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("q")
+    page.keyboard.press("c")
+    page.keyboard.press("s")  # SR replaces CR: MITI 4.2.1 allows one reflection
+    page.keyboard.press("w")
+    page.keyboard.press("p")  # Persuade replaces Persuade with
+    saved(page)
+    assert stored(coding) == [(1, "Persuade"), (1, "Q"), (1, "SR")]
+    assert sorted(badges(page, coding, 1)) == ["Persuade", "Q", "SR"]
+    page.keyboard.press("Control+z")  # Persuade with is back
+    page.keyboard.press("Control+z")  # and cleared
+    saved(page)
+    assert stored(coding) == [(1, "Q"), (1, "SR")]
+    page.keyboard.press("Control+z")  # one step takes the swap back: CR again
+    saved(page)
+    assert stored(coding) == [(1, "CR"), (1, "Q")]
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert sorted(badges(page, coding, 1)) == ["CR", "Q"]
