@@ -18,6 +18,7 @@ from coding.selectors import (
     feedback_for,
     record_of_session,
     schemes_visible_to,
+    sees_private_notes,
     workspace_for,
 )
 from coding.services.codings import coding_reopen, coding_submit
@@ -97,7 +98,11 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
 def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     coding, editable = coding_for_request(request, pk)
     transcript = coding.transcript
-    ws = workspace_for(coding, transcript.agency)
+    ws = workspace_for(
+        coding,
+        transcript.agency,
+        private_notes=sees_private_notes(request.user, transcript.agency_id),
+    )
     dimensions = []
     for code in ws.layout.codes:
         if not dimensions or dimensions[-1][0] != code.dimension:
@@ -213,7 +218,11 @@ def coding_start_view(request: HttpRequest, transcript_pk: int) -> HttpResponse:
 
 def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_coding_for_user(request.user, pk)
-    feedback = feedback_for(coding, coding.transcript.agency)
+    feedback = feedback_for(
+        coding,
+        coding.transcript.agency,
+        private_notes=sees_private_notes(request.user, coding.transcript.agency_id),
+    )
     record = record_of_session(codings_visible_to(request.user), coding)
     return render(
         request, "coding/feedback.html", {"coding": coding, "feedback": feedback, "record": record}

@@ -225,16 +225,21 @@ function setGlobal(scaleId, value, previous) {
 
 // ------------------------------------------------------------------ notes
 
-function setNote(id, text) {
-  transcript.renderNote(id, text);
-  queue.enqueue({ key: "note:" + id, endpoint: "note", body: { utterance: id, text } });
+// note: {text, forFeedback}; only a note marked for feedback reaches the practitioner.
+function setNote(id, note) {
+  transcript.renderNote(id, note.text, note.forFeedback);
+  queue.enqueue({
+    key: "note:" + id,
+    endpoint: "note",
+    body: { utterance: id, text: note.text, for_feedback: note.forFeedback },
+  });
 }
 
 const notes = createNoteEditor({
   template: document.getElementById("ws-note-template"),
   list,
-  onSave(id, text, previous) {
-    setNote(id, text);
+  onSave(id, note, previous) {
+    setNote(id, note);
     undoStack.push({ label: "note", revert: () => setNote(id, previous), utterance: id });
   },
 });
@@ -358,7 +363,8 @@ bindClicks({ list, act });
 const leftover = editable ? queue.pending() : [];
 leftover.forEach((op) => {
   if (op.endpoint === "code") applyLocal(op.body.utterance, op.body.code, op.body.action === "set");
-  else if (op.endpoint === "note") transcript.renderNote(op.body.utterance, op.body.text);
+  else if (op.endpoint === "note")
+    transcript.renderNote(op.body.utterance, op.body.text, Boolean(op.body.for_feedback));
   else if (op.endpoint === "global") showGlobal(op.body.scale, op.body.value);
   else if (op.endpoint === "notes" && notesArea) notesArea.value = op.body.text;
 });
