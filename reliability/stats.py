@@ -44,6 +44,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats import inter_rater
 
 NO_CODE = "no code"
+NEITHER = "neither"
 NO_VARIATION = "undefined (no variation)"
 CI_LEVEL = 0.95
 
@@ -169,6 +170,43 @@ def _label_codes(
 def count_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
     """k × k counts of two coders' label positions (0 … k-1), rows the first coder."""
     return np.bincount(first * k + second, minlength=k * k).reshape(k, k)
+
+
+def presence_table(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """2 × 2 counts of one code's absence (row/column 0) and presence (1) in two coders'
+    boolean arrays over the same units; rows the first coder."""
+    first, second = np.asarray(first, dtype=bool), np.asarray(second, dtype=bool)
+    return count_table(first.astype(np.int64), second.astype(np.int64), 2)
+
+
+def exclusive_set_confusion(
+    first: np.ndarray, second: np.ndarray, members: Sequence[str]
+) -> pd.DataFrame:
+    """Confusion of a set of codes that exclude each other (SR vs CR) between two coders.
+
+    ``first`` and ``second`` are boolean arrays (members × units) of each coder's codes. Each
+    unit falls in the one member present or in "neither"; a unit holding several members
+    (saved before the scheme declared the set) falls in a category of its own ("SR + CR"),
+    shown only where it occurs. Rows are the first coder's categories."""
+    first, second = np.asarray(first, dtype=bool), np.asarray(second, dtype=bool)
+    if first.shape != second.shape or first.shape[0] != len(members):
+        raise ValueError("one row of presence per member, the same units for both coders")
+
+    def labels(presence: np.ndarray) -> list[str]:
+        return [
+            " + ".join(m for m, bit in zip(members, column, strict=True) if bit) or NEITHER
+            for column in presence.T.tolist()
+        ]
+
+    a, b = labels(first), labels(second)
+    extra = sorted(set(a + b) - {*members, NEITHER}, key=lambda name: (name.count("+"), name))
+    categories = [*members, NEITHER, *extra]
+    table = pd.crosstab(
+        pd.Categorical(a, categories=categories),
+        pd.Categorical(b, categories=categories),
+        dropna=False,
+    )
+    return pd.DataFrame(table.to_numpy(), index=categories, columns=categories)
 
 
 def confusion_matrix(
@@ -573,6 +611,35 @@ def cicchetti_band(value: float | None) -> str | None:
     if value < 0.75:
         return GOOD
     return EXCELLENT
+
+
+def icc_range(form: str, raters: int) -> tuple[float, float]:
+    """The values an ICC form can take with ``raters`` raters: a single-rater form lies in
+    [−1/(k−1), 1], an average-of-k form in (−∞, 1]."""
+    if form.endswith("k"):
+        return (-math.inf, 1.0)
+    return (-1.0 / (raters - 1) if raters > 1 else -math.inf, 1.0)
+
+
+def icc_interval_note(form: str, ci95: tuple[float, float] | None, raters: int) -> str | None:
+    """What to say of an ICC's 95% interval that leaves the range the ICC can take (the
+    F-based bounds are not confined to it): it rests on too little data to be read as more
+    than "very uncertain"."""
+    if ci95 is None:
+        return None
+    low, high = icc_range(form, raters)
+    below, above = ci95[0] < low - ROUNDING_NOISE, ci95[1] > high + ROUNDING_NOISE
+    if not below and not above:
+        return None
+    name = ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
+    bound = f"{ci95[0]:.2f}".replace("-", "−") if below else f"{ci95[1]:.2f}"
+    limit = f"{low:g}".replace("-", "−") if below else f"{high:g}"
+    side = "below" if below else "above"
+    return (
+        f"the 95% interval of {name} reaches {bound}, {side} {limit}, the "
+        f"{'lowest' if below else 'highest'} value it can take with {raters} coders: too "
+        "few transcripts or too little spread for a usable interval"
+    )
 
 
 @dataclass(frozen=True)
