@@ -187,7 +187,9 @@ def coded_matrix(data: ReliabilityData) -> np.ndarray:
 
 def _dimension_report(data: ReliabilityData, info: DimensionInfo) -> DimensionReport:
     rated, codes, off_speaker = dimension_input(data, info)
-    result = agreement.utterance_agreement(rated, codes, info.codes, multiple=info.multiple)
+    result = agreement.utterance_agreement(
+        rated, codes, info.codes, multiple=info.multiple, exclusive=info.exclusive
+    )
     return DimensionReport(info=info, result=result, off_speaker=off_speaker)
 
 

@@ -622,23 +622,24 @@ def icc_range(form: str, raters: int) -> tuple[float, float]:
 
 
 def icc_interval_note(form: str, ci95: tuple[float, float] | None, raters: int) -> str | None:
-    """What to say of an ICC's 95% interval that leaves the range the ICC can take (the
-    F-based bounds are not confined to it): it rests on too little data to be read as more
-    than "very uncertain"."""
+    """What to say of an ICC's 95% interval with a bound outside the range the ICC can take
+    (the F-based bounds are not confined to it): it rests on too few transcripts, or too
+    little spread between them, to be read as more than "very uncertain"."""
     if ci95 is None:
         return None
     low, high = icc_range(form, raters)
-    below, above = ci95[0] < low - ROUNDING_NOISE, ci95[1] > high + ROUNDING_NOISE
-    if not below and not above:
+    outside = [
+        bound for bound in ci95 if bound < low - ROUNDING_NOISE or bound > high + ROUNDING_NOISE
+    ]
+    if not outside:
         return None
     name = ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
-    bound = f"{ci95[0]:.2f}".replace("-", "−") if below else f"{ci95[1]:.2f}"
-    limit = f"{low:g}".replace("-", "−") if below else f"{high:g}"
-    side = "below" if below else "above"
+    shown = " and ".join(f"{bound:.2f}".replace("-", "−") for bound in outside)
+    limits = f"{low:g} to {high:g}" if math.isfinite(low) else f"at most {high:g}"
     return (
-        f"the 95% interval of {name} reaches {bound}, {side} {limit}, the "
-        f"{'lowest' if below else 'highest'} value it can take with {raters} coders: too "
-        "few transcripts or too little spread for a usable interval"
+        f"the 95% interval of {name} reaches {shown}, outside the values it can take with "
+        f"{raters} coders ({limits.replace('-', '−')}): too few transcripts or too little "
+        "spread between them for a usable interval"
     )
 
 

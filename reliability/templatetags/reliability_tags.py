@@ -6,7 +6,7 @@ modules are imported in the filters that use them, which only the reliability pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -98,6 +98,88 @@ def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
         "<caption>Rows: {}; columns: {}. Each count links to its utterances.</caption>"
         '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
         "</thead><tbody>{}</tbody></table>",
+        first,
+        second,
+        first,
+        second,
+        head,
+        format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', rows),
+    )
+
+
+@register.simple_tag
+def presence_tables(pair: PairAgreement) -> SafeString:
+    """Each code's present/absent 2 × 2 table between the pair, one row per code: both gave
+    it, only the first, only the second, neither; and the code's κ (with a note when it
+    cannot be computed)."""
+    first, second = (str(coder) for coder in pair.coders)
+    rows = []
+    for code, table in pair.presence.items():
+        (neither, only_second), (only_first, both) = table.tolist()
+        kappa = pair.per_code[code]
+        rows.append(
+            (
+                code,
+                both,
+                only_first,
+                only_second,
+                neither,
+                stat(kappa.value),
+                "" if kappa.defined else kappa.note or "",
+            )
+        )
+    return format_html(
+        '<table class="table table-sm table-bordered w-auto mt-2 presence-table">'
+        "<caption>Each code present or absent: utterances where both coders gave it, only "
+        "{}, only {}, or neither.</caption>"
+        '<thead><tr><th scope="col">Code</th><th scope="col">Both</th>'
+        '<th scope="col">Only {}</th><th scope="col">Only {}</th>'
+        '<th scope="col">Neither</th><th scope="col">κ</th><th scope="col">Note</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        first,
+        second,
+        first,
+        second,
+        format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td class="text-end table-success">{}</td>'
+            '<td class="text-end">{}</td><td class="text-end">{}</td>'
+            '<td class="text-end table-success">{}</td><td class="text-end">{}</td>'
+            '<td class="small text-body-secondary">{}</td></tr>',
+            rows,
+        ),
+    )
+
+
+@register.simple_tag
+def set_confusion_table(pair: PairAgreement, matrix: Any) -> SafeString:
+    """The confusion matrix of one set of codes that exclude each other (SR vs CR), with
+    "neither" for utterances holding none of them."""
+    first, second = (str(coder) for coder in pair.coders)
+    labels = [str(label) for label in matrix.index]
+    members = " vs ".join(label for label in labels if label != "neither" and "+" not in label)
+    head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
+    rows = [
+        (
+            row,
+            format_html_join(
+                "",
+                '<td class="text-end{}">{}</td>',
+                (
+                    (" table-success" if row == column else "", count)
+                    for column, count in zip(labels, counts, strict=True)
+                ),
+            ),
+        )
+        for row, counts in zip(labels, matrix.to_numpy().tolist(), strict=True)
+    ]
+    return format_html(
+        '<table class="table table-sm table-bordered w-auto mt-2 set-confusion-table">'
+        "<caption>{}: rows {}, columns {}; “neither” is an utterance with none of them."
+        "</caption>"
+        '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
+        "</thead><tbody>{}</tbody></table>",
+        members,
         first,
         second,
         first,
