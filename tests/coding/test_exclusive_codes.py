@@ -179,3 +179,9 @@ def test_the_workspace_page_is_given_the_sets(client, coding, coder):
     response = client.get(f"/codings/{coding.pk}/")
     dimension = factories.code("SR").dimension
     assert {"dim": dimension.pk, "codes": ["SR", "CR"]} in response.context["config"]["exclusive"]
+
+
+def test_the_scheme_page_names_the_sets(client, coder):
+    client.force_login(coder)
+    html = client.get("/codings/schemes/miti-4.2.1/").content.decode()
+    assert "One per utterance of each of: SR or CR; Persuade or Persuade with." in html
