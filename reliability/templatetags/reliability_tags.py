@@ -65,22 +65,22 @@ def cicchetti(value: float | None) -> str | None:
     return cicchetti_band(value)
 
 
-@register.simple_tag
-def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
-    """A pair's confusion matrix as an accessible table whose counts link to their
+def _matrix_table(
+    matrix: Any, first: str, second: str, *, css: str, caption: str, cells_url: str = ""
+) -> SafeString:
+    """A square matrix of counts (rows ``first``'s labels, columns ``second``'s) as an
+    accessible table, the diagonal marked; with ``cells_url`` each count links to its
     utterances. Built here rather than in template loops: a matrix of code sets can hold
     thousands of cells."""
-    first, second = (str(coder) for coder in pair.coders)
-    confusion = pair.confusion
-    columns = [str(column) for column in confusion.columns]
+    columns = [str(column) for column in matrix.columns]
     head = format_html_join("", '<th scope="col">{}</th>', ((column,) for column in columns))
     rows = []
-    for row, counts in zip(confusion.index, confusion.to_numpy().tolist(), strict=True):
+    for row, counts in zip(matrix.index, matrix.to_numpy().tolist(), strict=True):
         row = str(row)
         cells = []
         for column, count in zip(columns, counts, strict=True):
-            content = "0"
-            if count:
+            content = str(count)
+            if count and cells_url:
                 content = format_html(
                     '<a href="{}" aria-label="{} utterance(s): {} {}, {} {}">{}</a>',
                     f"{cells_url}&{urlencode({'row': row, 'col': column})}",
@@ -94,16 +94,30 @@ def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
             cells.append((" table-success" if row == column else "", content))
         rows.append((row, format_html_join("", '<td class="text-end{}">{}</td>', cells)))
     return format_html(
-        '<table class="table table-sm table-bordered w-auto mt-2 confusion-table">'
-        "<caption>Rows: {}; columns: {}. Each count links to its utterances.</caption>"
+        '<table class="table table-sm table-bordered w-auto mt-2 {}">'
+        "<caption>{}</caption>"
         '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
         "</thead><tbody>{}</tbody></table>",
-        first,
-        second,
+        css,
+        caption,
         first,
         second,
         head,
         format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', rows),
+    )
+
+
+@register.simple_tag
+def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
+    """A pair's confusion matrix whose counts link to their utterances."""
+    first, second = (str(coder) for coder in pair.coders)
+    return _matrix_table(
+        pair.confusion,
+        first,
+        second,
+        css="confusion-table",
+        caption=f"Rows: {first}; columns: {second}. Each count links to its utterances.",
+        cells_url=cells_url,
     )
 
 
@@ -158,32 +172,11 @@ def set_confusion_table(pair: PairAgreement, matrix: Any) -> SafeString:
     first, second = (str(coder) for coder in pair.coders)
     labels = [str(label) for label in matrix.index]
     members = " vs ".join(label for label in labels if label != "neither" and "+" not in label)
-    head = format_html_join("", '<th scope="col">{}</th>', ((label,) for label in labels))
-    rows = [
-        (
-            row,
-            format_html_join(
-                "",
-                '<td class="text-end{}">{}</td>',
-                (
-                    (" table-success" if row == column else "", count)
-                    for column, count in zip(labels, counts, strict=True)
-                ),
-            ),
-        )
-        for row, counts in zip(labels, matrix.to_numpy().tolist(), strict=True)
-    ]
-    return format_html(
-        '<table class="table table-sm table-bordered w-auto mt-2 set-confusion-table">'
-        "<caption>{}: rows {}, columns {}; “neither” is an utterance with none of them."
-        "</caption>"
-        '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
-        "</thead><tbody>{}</tbody></table>",
-        members,
+    return _matrix_table(
+        matrix,
         first,
         second,
-        first,
-        second,
-        head,
-        format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', rows),
+        css="set-confusion-table",
+        caption=f"{members}: rows {first}, columns {second}; “neither” is an utterance with "
+        "none of them.",
     )
