@@ -116,26 +116,16 @@ def _plan(
     return _Plan(changes, inserts, insert_utterances, deletes)
 
 
-def _insert_while_open(
-    coding: Coding, utterance_id: int, code: Code, partners: Sequence[int] = ()
-) -> bool:
-    """Insert one code if the coding is still open and the utterance holds none of
-    ``partners`` (the codes declared exclusive with it), locking the coding's row for the
-    statement (for the transaction, inside one); True if inserted. A code already there, or a
-    second code in a single-code dimension saved meanwhile by another tab, is left to the
-    database's named constraints (ON CONFLICT DO NOTHING)."""
-    absent = ""
-    if partners:
-        absent = (
-            f"AND NOT EXISTS (SELECT 1 FROM {_quoted(UtteranceCode)} other "  # noqa: S608
-            "WHERE other.coding_id = c.id AND other.utterance_id = %s "
-            f"AND other.code_id IN ({', '.join(['%s'] * len(partners))})) "
-        )
+def _insert_while_open(coding: Coding, utterance_id: int, code: Code) -> bool:
+    """Insert one code if the coding is still open, locking its row for the statement (for
+    the transaction, inside one); True if inserted. A code already there, or a second code
+    in a single-code dimension saved meanwhile by another tab, is left to the database's
+    named constraints (ON CONFLICT DO NOTHING)."""
     sql = (
         f"INSERT INTO {_quoted(UtteranceCode)} "  # noqa: S608 (names from model meta)
         "(coding_id, utterance_id, code_id, dimension_id, exclusive, created_at) "
         f"SELECT c.id, %s, %s, %s, %s, %s FROM {_quoted(Coding)} c "
-        f"WHERE c.id = %s AND c.status = %s {absent}{_lock_clause()} "
+        f"WHERE c.id = %s AND c.status = %s {_lock_clause()} "
         "ON CONFLICT DO NOTHING"
     )
     params = [
@@ -147,8 +137,6 @@ def _insert_while_open(
         coding.pk,
         CodingStatus.IN_PROGRESS.value,
     ]
-    if partners:
-        params += [utterance_id, *partners]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount == 1
@@ -188,9 +176,7 @@ def _write_one(
     for _ in range(_RETRIES):
         plan = _plan(coding, scheme, _present_codes(coding, {utterance_id}), [change])
         if plan.inserts:
-            written = _insert_while_open(
-                coding, utterance_id, plan.inserts[0], scheme.partners(plan.inserts[0])
-            )
+            written = _insert_while_open(coding, utterance_id, plan.inserts[0])
         elif plan.deletes:
             written = _delete_while_open(coding, utterance_id, code_id)
         else:
@@ -234,6 +220,15 @@ def _write_many(
     return plan.changes
 
 
+def _guarded_by_lock(scheme: SchemeCodes, change: tuple[int, int, bool]) -> bool:
+    """Whether setting this code must hold the coding's lock from the read to the write: a
+    code with partners it excludes (SR and CR) has no database constraint behind the rule,
+    so a second tab's partner must not slip in between the check and the insert."""
+    _, code_id, present = change
+    code = scheme.get(code_id)
+    return present and code is not None and bool(scheme.partners(code))
+
+
 def codes_write(
     *, coding: Coding, wanted: Sequence[tuple[int, int, bool]], adjudicating: bool = False
 ) -> list[CodeChange]:
@@ -243,7 +238,7 @@ def codes_write(
     whatever ``code_refusal`` refuses, with a message naming the rule."""
     require_writable(coding, adjudicating=adjudicating)
     scheme = scheme_codes(coding.scheme)
-    if len(wanted) == 1:
+    if len(wanted) == 1 and not _guarded_by_lock(scheme, wanted[0]):
         return [_write_one(coding, scheme, wanted[0], adjudicating=adjudicating)]
     with transaction.atomic():
         coding_lock_writable(coding, adjudicating=adjudicating)
