@@ -28,14 +28,13 @@ def test_racing_exclusive_codes_leave_one_of_them(agency, practitioner):
     for position in positions:
 
         def put(code_id: int, utterance_id: int = utterances[position]) -> None:
-            coding = Coding.objects.select_related("scheme").get(pk=coding_id)
-            done.append(
-                patiently(
-                    lambda: utterance_code_put(
-                        coding=coding, utterance_id=utterance_id, code_id=code_id, present=True
-                    )
+            def save() -> None:  # as a request: read the coding, then write
+                coding = Coding.objects.select_related("scheme").get(pk=coding_id)
+                utterance_code_put(
+                    coding=coding, utterance_id=utterance_id, code_id=code_id, present=True
                 )
-            )
+
+            done.append(patiently(save))
 
         run_together(lambda: put(sr), lambda: put(cr))
     held = {}
