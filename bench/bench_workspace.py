@@ -4,7 +4,8 @@
 
 Targets: render < 300 ms with <= 15 queries; save < 25 ms median,
 < 50 ms p95, <= 6 queries (a code of an exclusive set, such as SR beside CR, is checked and
-written under the coding's lock: one statement more, and BEGIN/COMMIT); usable in Chromium < 0.9 s; browser work per keystroke < 16 ms.
+written under the coding's lock: one statement more, and BEGIN/COMMIT); usable in Chromium
+< 0.9 s; browser work per keystroke < 16 ms.
 Wall-clock figures move with the machine's load; the CPU-time lines (this process, so the
 server and, on SQLite, the database) are steadier.
 """

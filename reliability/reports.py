@@ -100,6 +100,7 @@ class SessionMeasure:
         notes = [] if estimate.defined else [estimate.note]
         form = next((f for f, e in self.icc.forms.items() if e is estimate), None)
         if form is not None:
+            notes.append(stats.icc_value_note(form, estimate.value, self.icc.raters))
             notes.append(stats.icc_interval_note(form, estimate.ci95, self.icc.raters))
         if self.lacking:
             notes.append(f"{self.lacking} transcript(s) lacking one of the coders left out")

@@ -643,6 +643,21 @@ def icc_interval_note(form: str, ci95: tuple[float, float] | None, raters: int) 
     )
 
 
+def icc_value_note(form: str, value: float | None, raters: int) -> str | None:
+    """What to say of an ICC estimate outside the range its form can take (the absolute-
+    agreement form can fall below −1/(k−1) when the coders' offsets outweigh the spread)."""
+    if value is None:
+        return None
+    low, high = icc_range(form, raters)
+    if low - ROUNDING_NOISE <= value <= high + ROUNDING_NOISE:
+        return None
+    name = ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
+    return (
+        f"{name} = {value:.2f} lies outside {low:g} to {high:g}, the values it can take with "
+        f"{raters} coders: the coders' offsets outweigh the differences between transcripts"
+    ).replace("-", "−")
+
+
 @dataclass(frozen=True)
 class IccResult:
     """The six Shrout & Fleiss forms, each with its 95% CI, on ``targets`` complete targets

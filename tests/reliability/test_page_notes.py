@@ -55,6 +55,19 @@ def test_an_icc_interval_outside_the_icc_range_is_named():
     assert stats.icc_interval_note("ICC2", None, 2) is None
 
 
+def test_an_icc_estimate_outside_the_icc_range_is_named():
+    import pandas as pd
+
+    result = stats.icc(pd.DataFrame({"a": [1, 2, 3], "b": [3, 2, 1]}))
+    value = result.forms["ICC2"].value
+    assert value < -1  # pingouin's ICC(A,1) is not confined to [−1, 1]
+    note = stats.icc_value_note("ICC2", value, 2)
+    assert note.startswith(f"ICC(2,1) = {value:.2f}".replace("-", "−"))
+    assert "outside −1 to 1" in note
+    assert stats.icc_value_note("ICC2", -0.5, 2) is None
+    assert stats.icc_value_note("ICC2k", -3.0, 2) is None
+
+
 # ---------------------------------------------------------------- the page
 
 
