@@ -384,7 +384,9 @@ def workspace_for(coding: Coding, agency: Agency | None) -> Workspace:
     ]
     by_pk = {u.pk: u for u in utterances}
     counts: dict[str, int] = defaultdict(int)
-    rows = UtteranceCode.objects.filter(coding=coding).values_list("utterance_id", "code_id")
+    rows = UtteranceCode.objects.filter(coding=coding, volley__isnull=True).values_list(
+        "utterance_id", "code_id"
+    )
     for utterance_id, code_id in rows:
         badge = badges[code_id]
         by_pk[utterance_id].codes.append(badge)
