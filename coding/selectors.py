@@ -28,7 +28,9 @@ from coding.models import (
     SummaryScore,
     ThresholdOverride,
     UtteranceCode,
+    Volley,
 )
+from coding.timing import Bounds, volley_bounds
 
 
 @dataclass(frozen=True)
@@ -476,4 +478,46 @@ def feedback_for(coding: Coding, agency: Agency | None) -> Feedback:
         ],
         score_rows=score_rows(layout.summaries, counts, globals_),
         notes=notes,
+    )
+
+
+@dataclass
+class AudioWorkspace:
+    """What the workspace of a coding made from audio shows: the coder's volleys, each
+    {at, end, speaker, codes} with times in ms, and the same tally and globals as any."""
+
+    layout: SchemeLayout
+    volleys: list[dict[str, Any]]
+    bounds: Bounds
+    ratings: dict[int, int]
+    counts: dict[str, int]
+    score_rows: list[ScoreRow]
+
+
+def audio_workspace_for(coding: Coding, agency: Agency | None) -> AudioWorkspace:
+    """In a fixed number of queries whatever the number of volleys."""
+    layout = scheme_layout(coding.scheme, agency)
+    abbreviations = {code.pk: code.abbreviation for code in layout.codes}
+    volleys: dict[int, dict[str, Any]] = {
+        pk: {"at": at, "end": end, "speaker": role, "codes": []}
+        for pk, at, end, role in Volley.objects.filter(coding=coding)
+        .order_by("start_ms")
+        .values_list("pk", "start_ms", "end_ms", "speaker_role")
+    }
+    counts: dict[str, int] = defaultdict(int)
+    for volley_id, code_id in UtteranceCode.objects.filter(
+        coding=coding, volley__isnull=False
+    ).values_list("volley_id", "code_id"):
+        volleys[volley_id]["codes"].append(code_id)
+        counts[abbreviations[code_id]] += 1
+    scale_slugs = {scale.pk: scale.slug for scale in layout.globals}
+    ratings = dict(coding.global_ratings.values_list("scale_id", "value"))
+    globals_ = {scale_slugs[scale_id]: value for scale_id, value in ratings.items()}
+    return AudioWorkspace(
+        layout=layout,
+        volleys=list(volleys.values()),
+        bounds=volley_bounds(coding),
+        ratings=ratings,
+        counts=dict(counts),
+        score_rows=score_rows(layout.summaries, counts, globals_),
     )

@@ -267,3 +267,29 @@ def test_a_submitted_coding_answers_409(client_for, coder, coding):
     )
     assert answer.status_code == 409
     assert not Volley.objects.exists()
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_the_workspace_of_a_coding_from_audio_is_the_audio_workspace(
+    client_for, coder, coder2, session, django_assert_max_num_queries
+):
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(61_000, P, ["Q"]), (64_000, C, []), (66_000, P, ["SR"])]
+    )
+    client = client_for(coder)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("coding:workspace", args=[coding.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "coded from audio" in page and "js/audio/main.mjs" in page
+    config = json.loads(page.split('id="ws-config" type="application/json">')[1].split("<")[0])
+    assert config["volleys"] == [
+        {"at": 61_000, "end": None, "speaker": P, "codes": [factories.code("Q").pk]},
+        {"at": 64_000, "end": None, "speaker": C, "codes": []},
+        {"at": 66_000, "end": None, "speaker": P, "codes": [factories.code("SR").pk]},
+    ]
+    assert config["bounds"] == {"start": 60_000, "end": 540_000}
+    assert config["urls"]["volley"] == reverse("coding:api_volley", args=[coding.pk])
+    assert client_for(coder2).get(reverse("coding:workspace", args=[coding.pk])).status_code == 404
