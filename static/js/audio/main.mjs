@@ -439,10 +439,14 @@ function run(action) {
 window.addEventListener(
   "keydown",
   (event) => {
-    const target = event.target;
-    if (target && target.closest && target.closest("input, textarea, select, dialog")) return;
+    const target = event.target && event.target.closest ? event.target : null;
     const found = keys.lookup(event);
     if (!found) return;
+    // Typing stays typing, and a global's radios keep their arrows and space; submitting
+    // works from anywhere.
+    const typing = target && target.closest("textarea, select, input:not([type=radio]), dialog");
+    const radio = target && target.matches("input[type=radio]");
+    if (found.action !== "submit" && (typing || (radio && /^(Arrow| )/.test(event.key)))) return;
     event.preventDefault();
     event.stopPropagation();
     if (found.code !== undefined) {
