@@ -19,6 +19,7 @@ from accounts.models import Agency
 from coding import scores
 from coding.models import (
     Code,
+    CodedFrom,
     Coding,
     CodingKind,
     CodingScheme,
@@ -197,6 +198,11 @@ class SessionRecord:
     practitioner_id: int
     session_date: datetime.date | None
     coder: str  # username
+    coded_from: str = CodedFrom.TRANSCRIPT  # or audio: the units were volleys
+
+    @property
+    def is_from_audio(self) -> bool:
+        return self.coded_from == CodedFrom.AUDIO
 
 
 def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
@@ -217,6 +223,7 @@ def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
             "transcript__practitioner_id",
             "transcript__session_date",
             "coder__username",
+            "coded_from",
         )
     )
     chosen: dict[tuple[int, int], SessionRecord] = {}

@@ -293,3 +293,29 @@ def test_the_workspace_of_a_coding_from_audio_is_the_audio_workspace(
     assert config["bounds"] == {"start": 60_000, "end": 540_000}
     assert config["urls"]["volley"] == reverse("coding:api_volley", args=[coding.pk])
     assert client_for(coder2).get(reverse("coding:workspace", args=[coding.pk])).status_code == 404
+
+
+def test_feedback_and_the_dashboard_say_a_session_was_coded_from_audio(
+    client_for, supervisor, coder, coder2, session, practitioner
+):
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(61_000, P, ["Q"])], globals_=ALL_GLOBALS, submitted=True
+    )
+    client = client_for(supervisor)
+    feedback = client.get(reverse("coding:feedback", args=[coding.pk])).content.decode()
+    assert "The recording: the counts are of volleys" in feedback
+    dashboard = client.get(reverse("dashboards:practitioner", args=[practitioner.pk]))
+    assert 'title="Coded from the recording">audio</span>' in dashboard.content.decode()
+
+
+def test_codings_from_audio_are_not_adjudicated_utterance_by_utterance(
+    supervisor, coder, coder2, session
+):
+    from workflow.services.adjudication import adjudication_start  # noqa: PLC0415
+
+    for person in (coder, coder2):
+        factories.make_audio_coding(
+            session, person, volleys=[(61_000, P, ["Q"])], globals_=ALL_GLOBALS, submitted=True
+        )
+    with pytest.raises(ValidationError, match="cannot be adjudicated"):
+        adjudication_start(transcript=session, scheme=factories.miti(), actor=supervisor)
