@@ -77,9 +77,18 @@ function volleyItem(item) {
   return li;
 }
 
+// The list item and the timeline mark of each volley, by its `at`.
+const itemOf = new Map();
+const markOf = new Map();
+
 function drawList() {
   const fragment = document.createDocumentFragment();
-  volleys.items.forEach((item) => fragment.appendChild(volleyItem(item)));
+  itemOf.clear();
+  volleys.items.forEach((item) => {
+    const li = volleyItem(item);
+    itemOf.set(item.at, li);
+    fragment.appendChild(li);
+  });
   list.replaceChildren(fragment);
   if (countEl) countEl.textContent = String(volleys.size);
 }
@@ -88,24 +97,49 @@ function total() {
   return audio && Number.isFinite(audio.duration) ? audio.duration * 1000 : null;
 }
 
+function placeMark(mark, at) {
+  const { left, width } = volleys.place(at, total());
+  mark.style.left = left + "%";
+  mark.style.width = Math.max(width, 0.2) + "%";
+}
+
+function newMark(item) {
+  const mark = document.createElement("div");
+  mark.className = "aw-mark " + item.speaker + (item.at === selected ? " selected" : "");
+  placeMark(mark, item.at);
+  markOf.set(item.at, mark);
+  return mark;
+}
+
 function drawTimeline() {
   const marks = document.createDocumentFragment();
-  volleys.layout(total()).forEach(({ at, left, width }) => {
-    const mark = document.createElement("div");
-    const item = volleys.get(at);
-    mark.className = "aw-mark " + item.speaker + (at === selected ? " selected" : "");
-    mark.style.left = left + "%";
-    mark.style.width = Math.max(width, 0.2) + "%";
-    marks.appendChild(mark);
-  });
+  markOf.clear();
+  volleys.items.forEach((item) => marks.appendChild(newMark(item)));
   marks.appendChild(playhead);
   timeline.replaceChildren(marks);
 }
 
+// A volley just marked: its item and mark go in place, and the one before it is re-placed
+// (it now ends where this one starts), without redrawing the other volleys.
+function drawAdded(item) {
+  const next = volleys.neighbour(item.at, 1);
+  const li = volleyItem(item);
+  itemOf.set(item.at, li);
+  list.insertBefore(li, next ? itemOf.get(next.at) : null);
+  timeline.insertBefore(newMark(item), playhead);
+  const previous = volleys.neighbour(item.at, -1);
+  if (previous) placeMark(markOf.get(previous.at), previous.at);
+  if (countEl) countEl.textContent = String(volleys.size);
+}
+
 function redrawItem(at) {
-  const li = list.querySelector(`li[data-at="${at}"]`);
+  const li = itemOf.get(at);
   const item = volleys.get(at);
-  if (li && item) li.replaceWith(volleyItem(item));
+  if (li && item) {
+    const fresh = volleyItem(item);
+    itemOf.set(at, fresh);
+    li.replaceWith(fresh);
+  }
 }
 
 function drawAll() {
@@ -129,14 +163,14 @@ function select(at) {
   const previous = selected;
   selected = at;
   [previous, at].forEach((value) => {
-    if (value !== null) redrawItem(value);
+    if (value === null) return;
+    const li = itemOf.get(value);
+    const mark = markOf.get(value);
+    if (li) li.classList.toggle("selected", value === at);
+    if (mark) mark.classList.toggle("selected", value === at);
   });
-  const li = at === null ? null : list.querySelector(`li[data-at="${at}"]`);
+  const li = at === null ? null : itemOf.get(at);
   if (li) li.scrollIntoView({ block: "nearest" });
-  timeline.querySelectorAll(".aw-mark").forEach((mark, index) => {
-    const item = volleys.items[index];
-    mark.classList.toggle("selected", Boolean(item) && item.at === at);
-  });
   updatePalette();
 }
 
@@ -234,8 +268,9 @@ function mark(speaker) {
   if (refusal) return refuse(refusal);
   change("volley", { action: "add", at, speaker });
   undoStack.push(() => removeVolley(at, false));
-  selected = at;
-  drawAll();
+  drawAdded(volleys.get(at));
+  select(at);
+  updateTally();
 }
 
 function removeVolley(at, undoable = true) {
@@ -507,4 +542,5 @@ if (audio) {
 
 selected = volleys.size ? volleys.items[volleys.size - 1].at : null;
 drawAll();
+performance.mark("aw-ready");
 document.body.dataset.ready = "true";

@@ -168,16 +168,19 @@ export class Volleys {
 
   // Each volley's place on a timeline of the bounds, in percent: [{at, left, width}].
   layout(total) {
+    return this.items.map((item) => this.place(item.at, total));
+  }
+
+  // One volley's place on the timeline (after a change, it and the one before it move).
+  place(at, total) {
     const start = this.bounds.start;
     const end = this.bounds.end ?? Math.max(total || 0, start + 1);
     const span = Math.max(1, end - start);
-    return this.items.map((item) => {
-      const stop = this.endOf(item.at) ?? end;
-      return {
-        at: item.at,
-        left: ((item.at - start) / span) * 100,
-        width: (Math.max(0, Math.min(stop, end) - item.at) / span) * 100,
-      };
-    });
+    const stop = this.endOf(at) ?? end;
+    return {
+      at,
+      left: ((at - start) / span) * 100,
+      width: (Math.max(0, Math.min(stop, end) - at) / span) * 100,
+    };
   }
 }
