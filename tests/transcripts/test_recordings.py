@@ -167,3 +167,20 @@ def test_a_random_twenty_minutes_of_a_recording_repeats_with_its_seed(agency, pr
     short = factories.make_audio_session(agency, practitioner, seconds=900)
     transcript_segment_pick(transcript=short, seed=1)
     assert (short.segment_start, short.segment_end) == (None, None)
+
+
+def test_the_page_of_a_recording_alone_offers_a_random_segment_with_its_seed(
+    client_for, supervisor, agency, practitioner
+):
+    session = factories.make_audio_session(agency, practitioner, seconds=3000)
+    client = client_for(supervisor)
+    page = client.get(reverse("transcripts:detail", args=[session.pk])).content.decode()
+    assert "The recording (50:00): no transcript" in page
+    assert 'value="random"' in page and "Utterances (" not in page
+    response = client.post(
+        reverse("transcripts:segment", args=[session.pk]), {"action": "random"}, follow=True
+    )
+    seed = int(re.search(r"Segment picked at random \(seed (\d+)\)", response.content.decode())[1])
+    session.refresh_from_db()
+    start = float(random.Random(seed).randint(0, 1800))  # noqa: S311
+    assert (session.segment_start, session.segment_end) == (start, start + 1200)
