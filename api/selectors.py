@@ -112,6 +112,7 @@ def coding_row(coding: Coding) -> dict[str, Any]:
         "status": coding.status,
         "created_at": coding.created_at,
         "submitted_at": coding.submitted_at,
+        "coded_from": coding.coded_from,
     }
 
 
@@ -122,8 +123,16 @@ def coding_detail(coding: Coding, agency: Agency) -> dict[str, Any]:
     (result,) = coding_results([coding], {coding.scheme_id: layout.summaries})
     codes = (
         UtteranceCode.objects.filter(coding=coding)
-        .order_by("utterance__position", "dimension__position", "code__position")
-        .values_list("utterance_id", "utterance__position", "dimension__slug", "code__abbreviation")
+        .order_by(
+            "utterance__position", "volley__start_ms", "dimension__position", "code__position"
+        )
+        .values_list(
+            "utterance_id",
+            "utterance__position",
+            "volley__start_ms",
+            "dimension__slug",
+            "code__abbreviation",
+        )
     )
     notes = (
         UtteranceNote.objects.filter(coding=coding)
@@ -134,8 +143,14 @@ def coding_detail(coding: Coding, agency: Agency) -> dict[str, Any]:
         **coding_row(coding),
         "notes": coding.notes,
         "codes": [
-            {"utterance": utterance, "position": position, "dimension": dimension, "code": code}
-            for utterance, position, dimension, code in codes
+            {
+                "utterance": utterance,
+                "position": position,
+                "volley_ms": volley_ms,
+                "dimension": dimension,
+                "code": code,
+            }
+            for utterance, position, volley_ms, dimension, code in codes
         ],
         "utterance_notes": [
             {"utterance": utterance, "position": position, "text": text}
