@@ -100,7 +100,11 @@ def volley_split(*, coding: Coding, volley_id: int, at_ms: int) -> Volley:
         volley = _volley(coding, volley_id)
         existing = Volley.objects.filter(coding=coding, start_ms=at_ms).first()
         if existing is not None and existing.pk != volley.pk:
-            if existing.speaker_role == volley.speaker_role:
+            # Split there already: the part right after the volley, by its speaker.
+            if (
+                existing.speaker_role == volley.speaker_role
+                and _next_start(coding, volley) == at_ms
+            ):
                 return existing
             _refuse_taken(coding, at_ms)
         ends = [v for v in (volley.end_ms, _next_start(coding, volley)) if v is not None]
