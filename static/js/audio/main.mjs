@@ -221,6 +221,23 @@ const queue = new ChangeQueue({
       const [kind, text] = statusText(queue.status());
       status.set(kind, text);
     },
+    // The server refused a change (the status line says why): take it back here too where
+    // that is one step; otherwise the page says to reload for the saved state.
+    onRefuse(op) {
+      const body = op.body;
+      if (op.endpoint === "volley_code") {
+        const item = volleys.get(body.at);
+        if (item && body.action === "set") item.codes.delete(body.code);
+        else if (item) item.codes.add(body.code);
+      } else if (op.endpoint === "volley" && body.action === "add") {
+        const item = volleys.get(body.at);
+        if (item && item.codes.size === 0) volleys.remove(body.at);
+        if (selected === body.at) selected = null;
+      } else if (op.endpoint === "volley") {
+        status.flash("Reload the page to see the volleys as they were saved");
+      }
+      drawAll();
+    },
   },
 });
 
