@@ -319,3 +319,15 @@ def test_codings_from_audio_are_not_adjudicated_utterance_by_utterance(
         )
     with pytest.raises(ValidationError, match="cannot be adjudicated"):
         adjudication_start(transcript=session, scheme=factories.miti(), actor=supervisor)
+
+
+def test_a_coding_from_audio_is_not_a_gold_standard(supervisor, coder, session):
+    from workflow.services.training import coding_mark_gold  # noqa: PLC0415
+
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(61_000, P, ["Q"])], globals_=ALL_GLOBALS, submitted=True
+    )
+    with pytest.raises(ValidationError, match="cannot be a gold standard"):
+        coding_mark_gold(coding=coding, actor=supervisor)
+    coding.refresh_from_db()
+    assert coding.kind == "primary"
