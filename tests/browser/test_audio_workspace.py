@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -116,3 +117,29 @@ def test_upload_mark_and_code_volleys_while_it_plays_then_submit_and_export(
         "4",
         "submitted",
     )
+
+
+def test_the_audio_pages_run_under_the_policy_without_errors(
+    browser, live_server, watched_sign_in, coder, supervisor, agency, practitioner
+):
+    session = factories.make_audio_session(agency, practitioner, seconds=12)
+    session.audio.save("tones.wav", ContentFile(tone_wav(12)))
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(1000, "practitioner", ["Q"]), (3000, "client", [])]
+    )
+    problems: dict[str, list[str]] = {}
+    watch = watched_sign_in(browser, supervisor.username, factories.PASSWORD, problems)
+    for url in (reverse("transcripts:upload_recordings"), f"/transcripts/{session.pk}/"):
+        response = watch.page.goto(live_server.url + url)
+        assert response.ok and "script-src 'self'" in response.headers["content-security-policy"]
+        watch.collect(url)
+    watch = watched_sign_in(browser, coder.username, factories.PASSWORD, problems)
+    watch.page.goto(f"{live_server.url}/codings/{coding.pk}/")
+    watch.page.wait_for_selector("body[data-ready='true']", state="attached")
+    assert watch.page.locator("#aw-volleys li").count() == 2
+    assert watch.page.locator(".aw-mark").count() == 2
+    watch.page.keyboard.press("ArrowUp")
+    watch.page.keyboard.press("s")
+    watch.collect("audio workspace")
+    found = {page: messages for page, messages in problems.items() if messages}
+    assert not found, found
