@@ -219,12 +219,15 @@ def volley_change(request: HttpRequest, pk: int, payload: Payload) -> JsonRespon
             coding=coding, start_ms=at, speaker_role=data["speaker"], end_ms=data["end"]
         )
     elif action == "move":
+        moved = _volley_id(coding, data["start"]) if _volley_id(coding, at) is None else None
+        # Sent again after its answer was lost: the volley already starts where it went.
         volley = volleys.volley_move(
             coding=coding,
-            volley_id=_existing(coding, at),
+            volley_id=moved or _existing(coding, at),
             start_ms=data["start"],
             end_ms=data["end"],
         )
+        changed = moved is None
     elif action == "split":
         volley = volleys.volley_split(
             coding=coding, volley_id=_existing(coding, at), at_ms=data["start"]

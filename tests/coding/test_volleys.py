@@ -331,3 +331,27 @@ def test_a_coding_from_audio_is_not_a_gold_standard(supervisor, coder, session):
         coding_mark_gold(coding=coding, actor=supervisor)
     coding.refresh_from_db()
     assert coding.kind == "primary"
+
+
+def test_a_queue_replayed_after_a_lost_answer_ends_where_it_would_have(client_for, coder, coding):
+    """The offline queue may send a change again when its answer was lost: every change is
+    idempotent, so the whole sequence sent twice ends as once."""
+    question, reflection = factories.code("Q").pk, factories.code("SR").pk
+    sequence = [
+        ("volley", {"action": "add", "at": 61_000, "speaker": P}),
+        ("volley_code", {"at": 61_000, "code": question, "action": "set"}),
+        ("volley", {"action": "add", "at": 63_000, "speaker": C}),
+        ("volley", {"action": "add", "at": 66_000, "speaker": P}),
+        ("volley", {"action": "split", "at": 66_000, "start": 68_000}),
+        ("volley_code", {"at": 68_000, "code": reflection, "action": "set"}),
+        ("volley", {"action": "merge", "at": 66_000, "next": 68_000}),
+        ("volley", {"action": "move", "at": 66_000, "start": 67_000}),
+        ("volley", {"action": "delete", "at": 63_000}),
+        ("volley_code", {"at": 61_000, "code": question, "action": "clear"}),
+    ]
+    client = client_for(coder)
+    for name, body in sequence:
+        assert post(client, coding, name, body).status_code == 200
+        assert post(client, coding, name, body).status_code == 200, (name, body)
+    assert starts(coding) == [(61_000, P), (67_000, P)]
+    assert code_counts([coding.pk])[coding.pk] == {"SR": 1}
