@@ -5,7 +5,7 @@
 // here at once and queued (lib/queue.mjs, kept in localStorage) for a small idempotent
 // endpoint; changes still queued after a reload are applied again to the page's state.
 
-import { accepts, codeSteps, exclusionRule } from "../lib/codes.mjs";
+import { accepts, codeSteps, exclusionRule, exclusiveIds } from "../lib/codes.mjs";
 import { KeyMap, codeBindings } from "../lib/keymap.mjs";
 import { ChangeQueue, statusText } from "../lib/queue.mjs";
 import { scoreRows } from "../lib/scores.mjs";
@@ -25,7 +25,9 @@ const storage = (() => {
 })();
 
 const codesById = new Map(config.codes.map((code) => [code.id, code]));
-const excludes = exclusionRule(config.codes, { exclusive: config.exclusive || [] });
+const excludes = exclusionRule(config.codes, {
+  exclusive: exclusiveIds(config.codes, config.exclusive || []),
+});
 const volleys = new Volleys(config.volleys, config.bounds);
 const audio = document.getElementById("aw-audio");
 const list = document.getElementById("aw-volleys");
