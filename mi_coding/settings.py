@@ -322,6 +322,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "mi_coding")
+# A job taken by a worker that then died (killed, machine lost) goes back to the queue after
+# this many seconds: longer than the longest job, or a slow job would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("MI_JOB_VISIBILITY_SECONDS", 3600, minimum=1)
+}
 
 # Metrics for Prometheus at /metrics, answered to the addresses listed here or to a request
 # carrying MI_METRICS_TOKEN as a bearer token; anyone else gets 404. Under gunicorn set
