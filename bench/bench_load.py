@@ -8,7 +8,9 @@ running server), then, for each step, runs ``bench/load/locustfile.py`` headless
 many coders plus two supervisors and a researcher (see the locustfile), for ``--seconds``
 after every user has started. Before each step it clears the codes of the load codings, so
 every step codes from the start. It prints, per step: saves per second, save p50/p95/p99,
-page p95 (audit and dashboards), reliability p95, errors and the machine's load, then the
+page p95 (audit and dashboards), reliability p95, errors, the shares of saves that took at
+most 50 and 100 ms inside Django (the server's own histogram, from /metrics: the rest of a
+save's time is waiting for a free worker) and the machine's load, then the
 number of coders at which save p95 first passes 100 ms.
 
 Targets (2 cores, server and load generator together): 100 coders with save p95 < 50 ms and
@@ -108,9 +110,33 @@ def run_step(host: str, coders: int, seconds: int, out: Path) -> dict[str, dict[
         cwd=ROOT,
         check=False,
         stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
+
+
+def save_buckets(host: str) -> dict[float, float]:
+    """The server's own save-time histogram (cumulative counts by upper bound, in seconds)."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{host}/metrics", timeout=30) as response:
+        text = response.read().decode()
+    buckets = {}
+    for line in text.splitlines():
+        if line.startswith("mi_code_save_seconds_bucket{"):
+            bound = line.split('le="', 1)[1].split('"', 1)[0]
+            buckets[float(bound)] = float(line.rsplit(" ", 1)[1])
+    return buckets
+
+
+def inside_django(before: dict[float, float], after: dict[float, float]) -> str:
+    """Shares of this step's saves that took ≤ 50 ms and ≤ 100 ms inside Django."""
+    total = after.get(float("inf"), 0) - before.get(float("inf"), 0)
+    if not total:
+        return "-"
+    shares = [100 * (after.get(bound, 0) - before.get(bound, 0)) / total for bound in (0.05, 0.1)]
+    return f"{shares[0]:.0f}% / {shares[1]:.0f}%"
 
 
 def number(row: dict[str, str] | None, column: str) -> float:
@@ -134,7 +160,11 @@ def main() -> None:
     else:
         server, host, log = start_server(args.workers)
     out = Path(tempfile.mkdtemp(prefix="mi-load-"))
-    print(f"== load: coders at human pace against make serve ({host}, {args.workers} workers)")
+    threads = os.environ.get("MI_SERVE_THREADS", "1")
+    print(
+        f"== load: coders at human pace against make serve ({host}, {args.workers} workers "
+        f"× {threads} threads)"
+    )
     print(f"   machine: {os.cpu_count()} cores, load average before: {load_average()}")
     print(
         f"   {'coders':>6} {'saves/s':>8} {'save p50':>9} {'p95':>6} {'p99':>6} "
@@ -144,7 +174,9 @@ def main() -> None:
     try:
         for coders in steps:
             clear_codes()
+            before = save_buckets(host)
             rows = run_step(host, coders, args.seconds, out)
+            in_django = inside_django(before, save_buckets(host))
             save = rows.get("save")
             pages = [rows[name] for name in PAGES if name in rows]
             page_p95 = max((number(row, "95%") for row in pages), default=float("nan"))
@@ -157,7 +189,7 @@ def main() -> None:
                 f"{number(save, '50%'):>7.0f}ms {p95:>4.0f}ms {number(save, '99%'):>4.0f}ms "
                 f"{page_p95:>7.0f}ms {number(rows.get('reliability'), '95%'):>9.0f}ms "
                 f"{number(total, 'Request Count'):>9.0f} {number(total, 'Failure Count'):>6.0f}"
-                f"  {load_average()}",
+                f" {in_django:>20}  {load_average()}",
                 flush=True,
             )
     finally:

@@ -11,6 +11,11 @@ graceful_timeout = 20
 # A worker is recycled after this many requests (plus jitter), which bounds slow memory growth.
 max_requests = int(os.environ.get("MI_SERVE_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
+# Threads per worker (gthread): a worker then serves saves while one of its threads waits on
+# the database or a long page (reliability, the audit). 1 keeps plain synchronous workers.
+threads = int(os.environ.get("MI_SERVE_THREADS", "1"))
+if threads > 1:
+    worker_class = "gthread"
 accesslog = None
 errorlog = "-"
 loglevel = "info"
