@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -60,13 +61,13 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def as_postgres(*command: str, check: bool = True) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        ["runuser", "-u", "postgres", "--", *command],
-        check=check,
-        capture_output=True,
-        text=True,
+def as_postgres(*command: str) -> subprocess.CompletedProcess:
+    done = subprocess.run(
+        ["runuser", "-u", "postgres", "--", *command], capture_output=True, text=True, check=False
     )
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return done
 
 
 class Cluster:
@@ -219,6 +220,45 @@ def gunicorn_workers(serve_pid: int) -> list[int]:
     return [pid for master in masters for pid in children(master)]
 
 
+def kill_mid_save(
+    cluster: Cluster, serve_pid: int, coding: int, page: object, key: str
+) -> int | None:
+    """Press ``key`` while another connection holds the coding's row lock, so the save waits
+    inside its transaction; find the gunicorn worker whose database connection waits (by its
+    client port) and kill it; then let go of the lock."""
+    import psycopg
+
+    with psycopg.connect(cluster.url("mi_faults")) as holder:
+        holder.execute("SELECT id FROM coding_coding WHERE id = %s FOR UPDATE", [coding])
+        page.keyboard.press(key)
+        victim = None
+        with psycopg.connect(cluster.url("mi_faults"), autocommit=True) as watcher:
+            for _ in range(100):
+                row = watcher.execute(
+                    "SELECT client_port FROM pg_stat_activity "
+                    "WHERE wait_event_type = 'Lock' AND datname = 'mi_faults'"
+                ).fetchone()
+                if row:
+                    victim = _pid_of_port(row[0], set(gunicorn_workers(serve_pid)))
+                    break
+                time.sleep(0.05)
+        if victim is not None:
+            os.kill(victim, signal.SIGKILL)
+        holder.rollback()
+    return victim
+
+
+def _pid_of_port(port: int, candidates: set[int]) -> int | None:
+    sockets = subprocess.run(["ss", "-tnpH"], capture_output=True, text=True, check=True).stdout
+    for line in sockets.splitlines():
+        fields = line.split()
+        if len(fields) >= 6 and fields[3].endswith(f":{port}"):
+            for pid in re.findall(r"pid=(\d+)", line):
+                if int(pid) in candidates:
+                    return int(pid)
+    return None
+
+
 def main() -> int:  # noqa: C901, PLR0912, PLR0915
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--coders", type=int, default=3)
@@ -228,6 +268,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
         raise SystemExit("run as root: the throwaway PostgreSQL cluster runs as postgres")
 
     base = Path(tempfile.mkdtemp(prefix="mi-faults-"))
+    base.chmod(0o755)  # the postgres user must reach its cluster inside
     cluster = Cluster(base / "pg")
     say(f"creating a throwaway PostgreSQL cluster in {cluster.data} on port {cluster.port}")
     cluster.create()
@@ -329,22 +370,26 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
                 (3 * steps) // 5: "kill",
             }
             keys = list(KEYS)
+            kills = 0
             step = 0
             job_killed_at = None
+            job_killed_attempt = 0
             for turn in range(practitioner_turns):
                 position = 2 * turn + 1
                 for index, (page, coding) in enumerate(pages):
                     key = keys[(turn + index) % len(keys)]
-                    page.keyboard.press(key)
-                    expected[coding].add((position, KEYS[key]))
                     fault = faults.get(step)
                     if fault == "kill":
-                        victims = gunicorn_workers(serve.pid)
-                        if victims:
-                            victim = victims[step % len(victims)]
-                            os.kill(victim, signal.SIGKILL)
-                            say(f"SIGKILL gunicorn worker {victim} just after a save was sent")
-                    elif fault == "postgres":
+                        victim = kill_mid_save(cluster, serve.pid, coding, page, key)
+                        say(
+                            f"SIGKILL gunicorn worker {victim} while it was saving a code "
+                            "(inside its transaction, waiting for the coding's row lock)"
+                        )
+                        kills += victim is not None
+                    else:
+                        page.keyboard.press(key)
+                    expected[coding].add((position, KEYS[key]))
+                    if fault == "postgres":
                         say("restarting PostgreSQL (pg_ctl restart -m fast) during coding")
                         cluster.restart()
                         say("PostgreSQL is back")
@@ -365,6 +410,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
                         os.killpg(worker.pid, signal.SIGKILL)
                         worker.wait()
                         job_killed_at = time.monotonic()
+                        job_killed_attempt = state["attempts"]
                         say("SIGKILL the task worker during the job; starting a new one")
                         worker = start_worker(env, worker_log)
                 for page, _ in pages:
@@ -380,6 +426,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
             f"every page says All changes saved; the browsers saw {failed_saves} saves cut off "
             f"and {server_errors} answered 5xx, and sent them again"
         )
+        if kills < 3:
+            problems.append(f"only {kills} of 3 worker kills caught a save in flight")
 
         rows = json.loads(python(STORED.replace("IDS", json.dumps(list(expected))), env))
         stored: dict[int, set[tuple[int, str]]] = {coding: set() for coding in expected}
@@ -400,7 +448,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
         if not unchanged:
             problems.append("a submitted coding changed")
 
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300
         outcomes = {}
         while time.monotonic() < deadline:
             outcomes = {
@@ -413,6 +461,15 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915
             time.sleep(1)
         for name, outcome in sorted(outcomes.items()):
             say(f"job {name}: {outcome['state']} after {outcome['attempts']} attempt(s)")
+        if job_killed_at is not None:
+            say(
+                f"the interrupted job was handed back and done within "
+                f"{time.monotonic() - job_killed_at:.0f} s of its worker's death"
+            )
+        if job_killed_at is None:
+            problems.append("the task worker was never stopped during a job")
+        elif outcomes.get("slow", {}).get("attempts", 0) <= job_killed_attempt:
+            problems.append("the interrupted job was not run again")
         if outcomes.get("slow", {}).get("state") != "finished":
             problems.append("the interrupted job did not finish")
         if outcomes.get("failing", {}).get("state") != "failed":
