@@ -16,6 +16,10 @@ max_requests_jitter = max_requests // 10
 threads = int(os.environ.get("MI_SERVE_THREADS", "1"))
 if threads > 1:
     worker_class = "gthread"
+# With threads, connections are kept open between requests. A client (browser, proxy) that
+# reuses one just as the server drops it sees "connection reset": keep them open longer than
+# coders pause between codes, and set the proxy's upstream keep-alive below this.
+keepalive = int(os.environ.get("MI_SERVE_KEEPALIVE", "75"))
 accesslog = None
 errorlog = "-"
 loglevel = "info"
