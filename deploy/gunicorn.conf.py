@@ -12,8 +12,8 @@ graceful_timeout = 20
 max_requests = int(os.environ.get("MI_SERVE_MAX_REQUESTS", "5000"))
 max_requests_jitter = max_requests // 10
 # Threads per worker (gthread): a worker then serves saves while one of its threads waits on
-# the database or a long page (reliability, the audit). 1 keeps plain synchronous workers.
-threads = int(os.environ.get("MI_SERVE_THREADS", "1"))
+# the database or a long page (reliability, the audit). 1 gives plain synchronous workers.
+threads = int(os.environ.get("MI_SERVE_THREADS", "4"))
 if threads > 1:
     worker_class = "gthread"
 # With threads, connections are kept open between requests. A client (browser, proxy) that
