@@ -2,7 +2,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format migrate bench clean
+.PHONY: install run serve test lint format migrate bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -21,6 +21,11 @@ migrate: install
 run: migrate
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The production stack from the environment's settings: gunicorn workers, the task worker when
+# CELERY_BROKER_URL is set, static files collected for WhiteNoise (deploy/serve.py).
+serve: install
+	$(PY) deploy/serve.py
 
 # The browser's pure modules (static/js/lib/) under Node's own test runner, then the suite.
 test: install

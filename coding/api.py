@@ -111,8 +111,11 @@ def json_endpoint(
 
 def _open_coding(request: HttpRequest, pk: int) -> Coding:
     """The user's own coding; whether it is open to the change is the services' rule (a
-    submitted coding or a consensus answers 409 through ``CodingLocked``)."""
-    return get_own_coding(request.user, pk)
+    submitted coding or a consensus answers 409 through ``CodingLocked``). Its agency goes on
+    the request for the request log."""
+    coding = get_own_coding(request.user, pk)
+    request.mi_agency_id = coding.transcript.agency_id
+    return coding
 
 
 @json_endpoint("POST")

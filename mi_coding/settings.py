@@ -53,9 +53,12 @@ INSTALLED_APPS = [
     "exchange",
     "api",
     "demo",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "mi_coding.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "mi_coding.middleware.NoStoreMiddleware",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "accounts.middleware.TwoFactorRequiredMiddleware",
     # Last, so that it sees the lockout the sign-in view's authenticate() flags.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "mi_coding.urls"
@@ -110,6 +114,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+# Several app servers share one cache (Redis): the API's rate limits are counted there, so
+# every server sees the same counts. Without it each process keeps its own (local use, tests).
+# Sessions live in the database, so a request may land on any server.
+MI_CACHE_URL = env_str("MI_CACHE_URL")
+if MI_CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": MI_CACHE_URL,
+            "KEY_PREFIX": env_str("MI_CACHE_PREFIX", "mi"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -302,10 +322,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "mi_coding")
+# A job taken by a worker that then died (killed, machine lost) goes back to the queue after
+# this many seconds: longer than the longest job, or a slow job would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("MI_JOB_VISIBILITY_SECONDS", 3600, minimum=1)
+}
+
+# Metrics for Prometheus at /metrics, answered to the addresses listed here or to a request
+# carrying MI_METRICS_TOKEN as a bearer token; anyone else gets 404. Under gunicorn set
+# PROMETHEUS_MULTIPROC_DIR (an empty directory, the same for the task worker) so the figures
+# of every worker process are added up.
+MI_METRICS_ADDRESSES = env_list("MI_METRICS_ADDRESSES", ["127.0.0.1", "::1"])
+MI_METRICS_TOKEN = env_str("MI_METRICS_TOKEN")
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # One line per request (mi_coding/observability.py): off with MI_REQUEST_LOG=false.
+    "loggers": {
+        "mi_coding.requests": {
+            "handlers": ["console"],
+            "level": "INFO" if env_bool("MI_REQUEST_LOG", True) else "WARNING",
+            "propagate": False,
+        }
+    },
 }

@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 from accounts.account_views import invitation_open
 from accounts.signin import admin_login
 from dashboards.views import home
+from mi_coding.observability import metrics
 from mi_coding.views import healthz
 
 # The admin signs in through the site's own page: the same throttle and second factor.
@@ -20,6 +21,7 @@ urlpatterns = [
         login_not_required(RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     ),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("accounts.account_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", invitation_open, name="invitation"),
