@@ -277,6 +277,26 @@ REGISTRY: dict[str, Entry] = {
     "exchange:import_cancel": Entry(
         kwargs=lambda w: {"token": w.tokens["import"]}, target="import"
     ),
+    # Suggested codes.
+    "suggestions:detail": Entry(kwargs=pk("suggester"), target="suggester", control="supervisor"),
+    "suggestions:status": Entry(kwargs=pk("suggester"), target="suggester", control="supervisor"),
+    "suggestions:coding": Entry(kwargs=pk("open_primary"), target=CODING, control="coder"),
+    "suggestions:accept": Entry(
+        kwargs=pk("open_primary"),
+        target=CODING,
+        control="coder",
+        json=lambda w: {
+            "utterance": _utterance_of(w, "open_primary"),
+            "codes": [factories.code("Q").pk],
+        },
+        ids={"utterance": lambda w: _utterance_of(w, "open_primary")},
+    ),
+    "suggestions:estimate": Entry(kwargs=pk("transcript"), target=TRANSCRIPT, control="supervisor"),
+    "suggestions:index": Entry(
+        control="supervisor",
+        post=lambda w: {"scheme": _miti(w)},
+        ids={"scheme": lambda w: w.scheme.pk},
+    ),
 }
 
 # Models with no agency: shared by all, not tenant data.

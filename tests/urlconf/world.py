@@ -22,6 +22,7 @@ from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, 
 from coding.models import Coding, CodingKind, CodingScheme, GlobalRating, ThresholdOverride
 from coding.services.schemes import scheme_load
 from coding.services.workspace import coding_notes_set, utterance_note_set
+from suggestions.models import Suggester, SuggesterStatus
 from tests import factories
 from tests.factories import ALL_GLOBALS
 from transcripts.models import Transcript, Utterance
@@ -252,6 +253,14 @@ def build_world(slug: str, marker: str) -> World:
     )
     objects["reliability_set"].transcripts.set([coded])
 
+    # A suggester whose training failed (a trained one needs sessions enough to learn from).
+    objects["suggester"] = Suggester.objects.create(
+        agency=agency,
+        scheme=factories.miti(),
+        version="1",
+        status=SuggesterStatus.FAILED,
+        message=f"Training failed for {marker}",
+    )
     objects["audit_event"] = AuditEvent.objects.filter(agency=agency).first()
     world.sessions = {role: sign_in(user) for role, user in people.items()}
     _previews(world)
