@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Agency, User
 from coding.models import Code, Coding, CodingKind, CodingScheme, CodingStatus, UtteranceCode
@@ -158,6 +158,8 @@ def suggester_in_use(agency: Agency, scheme: CodingScheme) -> Suggester | None:
     """The latest finished model of the agency for the scheme."""
     return (
         Suggester.objects.filter(agency=agency, scheme=scheme, status=SuggesterStatus.DONE)
+        .select_related("scheme")
+        .defer("model")
         .order_by("-finished_at", "-pk")
         .first()
     )
@@ -237,12 +239,3 @@ def coder_reliance(agency: Agency) -> list[CoderReliance]:
             row.own_checked += 1
             row.own_agreed += agreed
     return sorted(rows.values(), key=lambda r: r.coder.username)
-
-
-def accepted_counts(coding_ids: list[int]) -> dict[int, int]:
-    return dict(
-        AcceptedSuggestion.objects.filter(coding_id__in=coding_ids)
-        .values_list("coding_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )

@@ -312,20 +312,29 @@ def train(
     groups = np.asarray(corpus.groups)
     folds = max(2, min(folds, len(set(corpus.groups))))
     report(5, "Reading the text")
-    union = feature_union(len(corpus))
-    matrix = union.fit_transform(_rows(corpus.texts, corpus.previous)).tocsr()
+    # Only the utterances some dimension codes become rows (the turn before each is part of
+    # its row), so a scheme that codes one speaker reads half the text.
+    coded = np.zeros(len(corpus), dtype=bool)
+    for spec in dimensions:
+        coded |= _speaks(spec, corpus.roles)
+    rows = np.flatnonzero(coded)
+    union = feature_union(len(rows))
+    matrix = union.fit_transform(
+        _rows([corpus.texts[i] for i in rows], [corpus.previous[i] for i in rows])
+    ).tocsr()
     for _, step in union.transformer_list:
         step.named_steps["tfidf"].stop_words_ = None  # only a record of what was cut: large
+    roles = [corpus.roles[i] for i in rows]
     metrics: dict[str, Any] = {}
     models: dict[str, Any] = {}
     share = 90 / max(1, len(dimensions))
     for number, spec in enumerate(dimensions):
         start = 10 + number * share
-        index = np.flatnonzero(_speaks(spec, corpus.roles))
-        labels = [corpus.labels[spec.slug][i] for i in index]
-        features = matrix[index]
+        index = np.flatnonzero(_speaks(spec, roles))
+        labels = [corpus.labels[spec.slug][rows[i]] for i in index]
+        features = matrix if len(index) == len(rows) else matrix[index]
         report(int(start), f"Evaluating {spec.slug} on held-out sessions")
-        metrics[spec.slug] = _evaluate(spec, features, labels, groups[index], folds)
+        metrics[spec.slug] = _evaluate(spec, features, labels, groups[rows[index]], folds)
         report(int(start + share * 0.8), f"Fitting {spec.slug}")
         models[spec.slug] = _fit(spec, features, labels)
     report(100, "Done")
