@@ -27,7 +27,7 @@ import pandas as pd
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
@@ -40,6 +40,9 @@ from reliability.stats import NO_CODE
 # Bump when the features or models change: a stored model says which training made it.
 VERSION = "1"
 FOLDS = 5
+# From this many units on, three folds (each still holds out whole sessions) and the binary
+# models fitted by stochastic gradient descent keep training within a minute on two cores.
+LARGE = 20000
 # Regularisation of the linear models: tf-idf n-grams are many and sparse.
 C = 4.0
 # Where a multi-code dimension's model counts a code as present when scored.
@@ -141,16 +144,23 @@ def _fit(spec: DimensionSpec, features: Any, labels: Sequence[frozenset[str]]) -
         warnings.simplefilter("ignore", ConvergenceWarning)
         warnings.simplefilter("ignore", UserWarning)  # one-vs-rest: a code never used here
         if spec.multiple:
-            # One binary model per code: liblinear's dual solver is the fastest on sparse n-grams.
             target = _indicator(spec, labels)
-            model = OneVsRestClassifier(LogisticRegression(solver="liblinear", dual=True, C=C))
-            return model.fit(features, target)
+            return OneVsRestClassifier(_binary_model(len(labels))).fit(features, target)
         target = np.asarray([_single(values) for values in labels], dtype=object)
         if len(set(target)) < 2:
             return DummyClassifier(strategy="prior").fit(features, target)
         # Multinomial (saga's default with three classes or more), one pass per epoch.
         model = LogisticRegression(solver="saga", C=C, max_iter=50, tol=1e-3)
         return model.fit(features, target)
+
+
+def _binary_model(units: int) -> Any:
+    """Logistic regression for one code: solved exactly (liblinear's dual solver, the fastest
+    on sparse n-grams) up to ``LARGE`` units, by stochastic gradient descent on the same
+    log-loss beyond, where the exact solver's time grows past what training may take."""
+    if units < LARGE:
+        return LogisticRegression(solver="liblinear", dual=True, C=C, tol=1e-3)
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=1e-3, random_state=0)
 
 
 def _single(values: frozenset[str]) -> str:
@@ -310,7 +320,6 @@ def train(
     Returns the model and {dimension slug: metrics} (``dimension_metrics``)."""
     report = progress or (lambda percent, message: None)
     groups = np.asarray(corpus.groups)
-    folds = max(2, min(folds, len(set(corpus.groups))))
     report(5, "Reading the text")
     # Only the utterances some dimension codes become rows (the turn before each is part of
     # its row), so a scheme that codes one speaker reads half the text.
@@ -318,6 +327,7 @@ def train(
     for spec in dimensions:
         coded |= _speaks(spec, corpus.roles)
     rows = np.flatnonzero(coded)
+    folds = max(2, min(folds if len(rows) < LARGE else 3, len(set(groups[rows]))))
     union = feature_union(len(rows))
     matrix = union.fit_transform(
         _rows([corpus.texts[i] for i in rows], [corpus.previous[i] for i in rows])
