@@ -160,7 +160,7 @@ def _binary_model(units: int) -> Any:
     log-loss beyond, where the exact solver's time grows past what training may take."""
     if units < LARGE:
         return LogisticRegression(solver="liblinear", dual=True, C=C, tol=1e-3)
-    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=15, tol=1e-3, random_state=0)
+    return SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=10, tol=1e-3, random_state=0)
 
 
 def _single(values: frozenset[str]) -> str:
