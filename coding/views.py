@@ -13,11 +13,14 @@ from accounts.access import Cap, can, require
 from coding.forms import ReopenForm, StartCodingForm
 from coding.models import PERSONAL_KINDS, Coding, CodingKind
 from coding.selectors import (
+    AudioWorkspace,
     Workspace,
+    audio_workspace_for,
     code_badge,
     feedback_for,
     record_of_session,
     schemes_visible_to,
+    sees_private_notes,
     workspace_for,
 )
 from coding.services.codings import coding_reopen, coding_submit
@@ -42,7 +45,20 @@ def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
     return coding, not coding.is_submitted and coding.kind != CodingKind.CONSENSUS
 
 
-def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
+def _exclusive_sets(codes: list) -> list[dict[str, Any]]:
+    """The scheme's sets of mutually exclusive codes, each as its dimension's id and the
+    codes' abbreviations as the scheme names them (static/js/lib/codes.mjs maps them)."""
+    dimensions = {code.dimension_id: code.dimension for code in codes}
+    return [
+        {"dim": dimension.pk, "codes": list(group)}
+        for dimension in dimensions.values()
+        for group in dimension.exclusive or []
+    ]
+
+
+def _workspace_config(
+    coding: Coding, ws: Workspace | AudioWorkspace, editable: bool
+) -> dict[str, Any]:
     return {
         "coding": coding.pk,
         "editable": editable,
@@ -75,6 +91,7 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
             }
             for code in ws.layout.codes
         ],
+        "exclusive": _exclusive_sets(ws.layout.codes),
         "scales": [
             {
                 "id": scale.pk,
@@ -96,8 +113,14 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
 
 def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     coding, editable = coding_for_request(request, pk)
+    if coding.is_from_audio:
+        return audio_workspace(request, coding, editable)
     transcript = coding.transcript
-    ws = workspace_for(coding, transcript.agency)
+    ws = workspace_for(
+        coding,
+        transcript.agency,
+        private_notes=sees_private_notes(request.user, transcript.agency_id),
+    )
     dimensions = []
     for code in ws.layout.codes:
         if not dimensions or dimensions[-1][0] != code.dimension:
@@ -107,40 +130,67 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "coding/workspace.html",
         {
-            "coding": coding,
-            "transcript": transcript,
-            "ws": ws,
+            **_workspace_context(request, coding, ws, editable),
             "dimensions": dimensions,
-            "tally_rows": [(code, ws.counts.get(code.abbreviation, 0)) for code in ws.layout.codes],
-            "globals": [
-                (
-                    scale,
-                    [
-                        (
-                            level,
-                            scale.anchors.get(str(level), ""),
-                            ws.ratings.get(scale.pk) == level,
-                        )
-                        for level in range(scale.min_value, scale.max_value + 1)
-                    ],
-                )
-                for scale in ws.layout.globals
-            ],
-            "editable": editable,
-            "is_owner": coding.coder_id == request.user.pk,
-            "can_reopen": coding.is_submitted
-            and coding.kind != CodingKind.GOLD
-            and can(request.user, transcript.agency_id, Cap.SUPERVISE),
             "adjudication_url": adjudication_url(coding)
             if coding.kind == CodingKind.CONSENSUS
             and can(request.user, transcript.agency_id, Cap.SUPERVISE)
             else "",
-            "audio_url": reverse("transcripts:audio", args=[transcript.pk])
-            if transcript.audio
-            else "",
             "config": _workspace_config(coding, ws, editable),
         },
     )
+
+
+def audio_workspace(request: HttpRequest, coding: Coding, editable: bool) -> HttpResponse:
+    """The workspace of a coding made from audio: the recording, and the coder's volleys."""
+    ws = audio_workspace_for(coding, coding.transcript.agency)
+    config = _workspace_config(coding, ws, editable)
+    config["urls"].update(
+        {
+            name: reverse(f"coding:api_{name}", args=[coding.pk])
+            for name in ("volley", "volley_code")
+        }
+    )
+    config["volleys"] = ws.volleys
+    config["bounds"] = {"start": ws.bounds.start, "end": ws.bounds.end}
+    return render(
+        request,
+        "coding/audio_workspace.html",
+        {**_workspace_context(request, coding, ws, editable), "config": config},
+    )
+
+
+def _workspace_context(
+    request: HttpRequest, coding: Coding, ws: Workspace | AudioWorkspace, editable: bool
+) -> dict[str, Any]:
+    """What both workspaces, of a transcript and of a recording, show around the units."""
+    transcript = coding.transcript
+    return {
+        "coding": coding,
+        "transcript": transcript,
+        "ws": ws,
+        "tally_rows": [(code, ws.counts.get(code.abbreviation, 0)) for code in ws.layout.codes],
+        "globals": _global_levels(ws),
+        "editable": editable,
+        "is_owner": coding.coder_id == request.user.pk,
+        "can_reopen": coding.is_submitted
+        and coding.kind != CodingKind.GOLD
+        and can(request.user, transcript.agency_id, Cap.SUPERVISE),
+        "audio_url": reverse("transcripts:audio", args=[transcript.pk]) if transcript.audio else "",
+    }
+
+
+def _global_levels(ws: Workspace | AudioWorkspace) -> list[tuple[Any, list[tuple[int, str, bool]]]]:
+    return [
+        (
+            scale,
+            [
+                (level, scale.anchors.get(str(level), ""), ws.ratings.get(scale.pk) == level)
+                for level in range(scale.min_value, scale.max_value + 1)
+            ],
+        )
+        for scale in ws.layout.globals
+    ]
 
 
 @require_POST
@@ -213,7 +263,11 @@ def coding_start_view(request: HttpRequest, transcript_pk: int) -> HttpResponse:
 
 def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_coding_for_user(request.user, pk)
-    feedback = feedback_for(coding, coding.transcript.agency)
+    feedback = feedback_for(
+        coding,
+        coding.transcript.agency,
+        private_notes=sees_private_notes(request.user, coding.transcript.agency_id),
+    )
     record = record_of_session(codings_visible_to(request.user), coding)
     return render(
         request, "coding/feedback.html", {"coding": coding, "feedback": feedback, "record": record}

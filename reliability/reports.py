@@ -32,6 +32,7 @@ class DimensionReport:
     info: DimensionInfo
     result: agreement.Agreement
     off_speaker: int  # codes left out: they sit on another speaker's utterances
+    audio_transcripts: int = 0  # transcripts coded from audio, left out at this level
 
     @property
     def note(self) -> str | None:
@@ -48,7 +49,17 @@ class DimensionReport:
                 f"{self.off_speaker} code(s) on other speakers' utterances left out "
                 f"({self.info.name} codes {self.info.speaker} utterances)"
             )
+        if self.audio_transcripts:
+            notes.append(
+                f"{self.audio_transcripts} transcript(s) coded from audio left out: "
+                "utterance-level statistics do not apply to them, since each coder marks "
+                "volleys of their own; they count at session level"
+            )
         return "; ".join(notes) or None
+
+
+def form_label(form: str) -> str:
+    return stats.ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
 
 
 @dataclass(frozen=True)
@@ -62,12 +73,42 @@ class SessionMeasure:
     undefined: int = 0  # transcripts left out: the value is undefined for a coder
 
     @property
+    def label(self) -> str:
+        """One name for the page: a code's name with its abbreviation where they differ
+        ("Simple Reflection (SR)", but "Persuade"); a global's or summary's name alone."""
+        if self.kind == CODE and self.key.casefold() != self.name.casefold():
+            return f"{self.name} ({self.key})"
+        return self.name
+
+    @property
     def note(self) -> str | None:
         return self.note_for(self.icc.forms["ICC2"])
 
+    @property
+    def row_note(self) -> str | None:
+        """The note of the page's row: why each dash in it is a dash (every ICC form, the
+        interval, the alphas), what the interval cannot be read as, and what is left out."""
+        notes = [self.note]
+        forms = self.icc.forms
+        for form in stats.ICC_FORMS:
+            estimate = forms[form]
+            if form != "ICC2" and not estimate.defined and estimate.note != forms["ICC2"].note:
+                notes.append(f"{form_label(form)}: {estimate.note}")
+        if forms["ICC2"].defined and forms["ICC2"].ci95 is None:
+            notes.append("no 95% interval: the mean squares do not define one")
+        for level, estimate in (self.alpha or {}).items():
+            if not estimate.defined:
+                notes.append(f"α {level}: {estimate.note}")
+        return "; ".join(dict.fromkeys(n for n in notes if n)) or None
+
     def note_for(self, estimate: stats.Estimate) -> str | None:
-        """Why ``estimate`` is undefined, and which transcripts it leaves out."""
+        """Why ``estimate`` is undefined, whether its interval leaves the range the ICC can
+        take, and which transcripts it leaves out."""
         notes = [] if estimate.defined else [estimate.note]
+        form = next((f for f, e in self.icc.forms.items() if e is estimate), None)
+        if form is not None:
+            notes.append(stats.icc_value_note(form, estimate.value, self.icc.raters))
+            notes.append(stats.icc_interval_note(form, estimate.ci95, self.icc.raters))
         if self.lacking:
             notes.append(f"{self.lacking} transcript(s) lacking one of the coders left out")
         if self.undefined:
@@ -118,7 +159,10 @@ def dimension_input(
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(rated, codes, off-speaker count) for ``agreement.utterance_agreement``: the units are
     the utterances of the dimension's speaker in the transcripts coded by two or more raters."""
-    utterances = data.utterances[data.utterances["speaker"] == info.speaker]
+    utterances = data.utterances[
+        (data.utterances["speaker"] == info.speaker)
+        & ~data.utterances["transcript"].isin(data.audio_transcripts)
+    ]
     coded = coded_matrix(data)
     transcripts = pd.Index(data.transcript_ids)
     rated = pd.DataFrame(
@@ -126,7 +170,7 @@ def dimension_input(
         index=pd.Index(utterances["utterance"].to_numpy(), name="unit"),
         columns=data.raters,
     )
-    codes = data.codes[data.codes["code"].isin(info.codes)]
+    codes = data.codes[data.codes["code"].isin(info.codes) & (data.codes["utterance"] >= 0)]
     on_speaker = codes["utterance"].isin(rated.index).to_numpy()
     codes = codes[on_speaker]
     coding_at = pd.Index(data.codings["coding"]).get_indexer(codes["coding"])
@@ -154,8 +198,15 @@ def coded_matrix(data: ReliabilityData) -> np.ndarray:
 
 def _dimension_report(data: ReliabilityData, info: DimensionInfo) -> DimensionReport:
     rated, codes, off_speaker = dimension_input(data, info)
-    result = agreement.utterance_agreement(rated, codes, info.codes, multiple=info.multiple)
-    return DimensionReport(info=info, result=result, off_speaker=off_speaker)
+    result = agreement.utterance_agreement(
+        rated, codes, info.codes, multiple=info.multiple, exclusive=info.exclusive
+    )
+    return DimensionReport(
+        info=info,
+        result=result,
+        off_speaker=off_speaker,
+        audio_transcripts=len(data.audio_transcripts),
+    )
 
 
 # ---------------------------------------------------------------- session level

@@ -308,3 +308,27 @@ def test_schemes_name_the_columns_of_scores(admin_user, api_as):
     assert miti["codes"][:4] == ["GI", "Persuade", "Persuade with", "Q"]
     assert miti["globals"] == ["cct", "sst", "partnership", "empathy"]
     assert "r_q" in miti["summary_scores"]
+
+
+def test_a_coding_from_audio_reads_with_its_volleys_codes(
+    agency, practitioner, coder, admin_user, api_as
+):
+    session = factories.make_audio_session(agency, practitioner)
+    coding = factories.make_audio_coding(
+        session,
+        coder,
+        volleys=[
+            (1500, "practitioner", ["Q"]),
+            (4000, "client", []),
+            (7250, "practitioner", ["SR"]),
+        ],
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    body = api_as(admin_user).get(f"/api/v1/codings/{coding.pk}/").json()
+    assert body["coded_from"] == "audio"
+    assert [(c["utterance"], c["volley_ms"], c["code"]) for c in body["codes"]] == [
+        (None, 1500, "Q"),
+        (None, 7250, "SR"),
+    ]
+    assert body["counts"]["Q"] == 1 and body["counts"]["SR"] == 1

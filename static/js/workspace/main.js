@@ -4,14 +4,14 @@
 // or a reload) and is sent to a small JSON endpoint that *sets* or *clears* one thing; the
 // queue is sent in order, one request at a time, with retries and backoff (lib/queue.mjs).
 
-import { csrfToken } from "../csrf.js";
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.mjs";
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.mjs";
+import { CodingState, accepts, codeSteps, exclusionRule, exclusiveIds, reverseSteps } from "../lib/codes.mjs";
 import { idFromHash, startIndex } from "../lib/selection.mjs";
 import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
 import { bindClicks, bindKeys } from "./events.js";
 import { createGlobals } from "./globals.js";
+import { sender } from "./send.js";
 import { createStatusLine } from "./status.js";
 import { createSuggestions } from "./suggestions.js";
 import { createTally } from "./tally.js";
@@ -42,8 +42,10 @@ const state = new CodingState(
   transcript.held
 );
 // What setting a code clears first: the other code of a single-code dimension, and the other
-// members of any set of mutually exclusive codes the page is given (lists of code ids).
-const excludes = exclusionRule(config.codes, { exclusive: config.exclusive || [] });
+// members of any set of mutually exclusive codes the scheme declares (SR and CR in MITI 4.2.1).
+const excludes = exclusionRule(config.codes, {
+  exclusive: exclusiveIds(config.codes, config.exclusive || []),
+});
 const undoStack = [];
 
 // ------------------------------------------------------------------ the palette
@@ -88,19 +90,7 @@ const tally = createTally({ codes: config.codes, definitions: config.scores, sta
 
 // ------------------------------------------------------------------ the queue
 
-function send(op) {
-  return fetch(config.urls[op.endpoint], {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
-    body: JSON.stringify(op.body),
-  }).then((response) =>
-    response
-      .json()
-      .catch(() => null)
-      .then((data) => ({ status: response.status, data }))
-  );
-}
+const send = sender(config.urls);
 
 function showQueueStatus() {
   const [kind, text] = statusText(queue.status());
@@ -272,16 +262,21 @@ function setGlobal(scaleId, value, previous) {
 
 // ------------------------------------------------------------------ notes
 
-function setNote(id, text) {
-  transcript.renderNote(id, text);
-  queue.enqueue({ key: "note:" + id, endpoint: "note", body: { utterance: id, text } });
+// note: {text, forFeedback}; only a note marked for feedback reaches the practitioner.
+function setNote(id, note) {
+  transcript.renderNote(id, note.text, note.forFeedback);
+  queue.enqueue({
+    key: "note:" + id,
+    endpoint: "note",
+    body: { utterance: id, text: note.text, for_feedback: note.forFeedback },
+  });
 }
 
 const notes = createNoteEditor({
   template: document.getElementById("ws-note-template"),
   list,
-  onSave(id, text, previous) {
-    setNote(id, text);
+  onSave(id, note, previous) {
+    setNote(id, note);
     undoStack.push({ label: "note", revert: () => setNote(id, previous), utterance: id });
   },
 });
@@ -408,7 +403,8 @@ const leftover = editable ? queue.pending() : [];
 leftover.forEach((op) => {
   if (op.endpoint === "code") applyLocal(op.body.utterance, op.body.code, op.body.action === "set");
   else if (op.endpoint === "accept") op.body.codes.forEach((codeId) => applyLocal(op.body.utterance, codeId, true));
-  else if (op.endpoint === "note") transcript.renderNote(op.body.utterance, op.body.text);
+  else if (op.endpoint === "note")
+    transcript.renderNote(op.body.utterance, op.body.text, Boolean(op.body.for_feedback));
   else if (op.endpoint === "global") showGlobal(op.body.scale, op.body.value);
   else if (op.endpoint === "notes" && notesArea) notesArea.value = op.body.text;
 });
