@@ -1,6 +1,6 @@
 """The coding workspace at 1,000 utterances: server render, the save endpoint, and Chromium.
 
-    python bench/bench_workspace.py [--runs N] [--no-browser]
+    python bench/bench_workspace.py [--runs N] [--no-browser] [--suggestions]
 
 Targets: render < 300 ms with <= 15 queries; save < 25 ms median,
 < 50 ms p95, <= 6 queries (a code of an exclusive set, such as SR beside CR, is checked and
@@ -45,6 +45,22 @@ def build() -> tuple[object, object]:
     codes = {p: ["Q", "SR"] if p % 4 == 1 else ["CR"] for p in range(1, 600, 2)}
     coding = factories.make_coding(transcript, coder, codes=codes, globals_=ALL_GLOBALS)
     return coder, coding
+
+
+def enable_suggestions(coding: object) -> None:
+    """Suggestions on, from a suggester trained on a few coded sessions of the agency, so the
+    page also draws the selected utterance's suggestions at every move."""
+    from accounts.models import Role
+    from suggestions.models import SuggestionSettings
+    from suggestions.services import suggester_create, suggester_train
+    from tests import factories
+
+    agency = coding.transcript.agency
+    other = factories.make_user(agency, Role.CODER, username="bench-coder2")
+    factories.make_coded_dialogues(agency, factories.make_practitioner(agency), other)
+    suggester = suggester_create(agency=agency, scheme=coding.scheme, actor=None)
+    suggester_train(suggester_id=suggester.pk)
+    SuggestionSettings.objects.create(agency=agency, enabled=True, threshold=0.5)
 
 
 def bench_server(coder: object, coding: object, runs: int) -> None:
@@ -114,7 +130,7 @@ def bench_server(coder: object, coding: object, runs: int) -> None:
     report("save endpoint, a code of an exclusive set: queries (most)", max(counts), "queries")
 
 
-def bench_browser(coding: object, runs: int) -> None:
+def bench_browser(coding: object, runs: int, suggestions: bool = False) -> None:
     from django.contrib.staticfiles.handlers import StaticFilesHandler
     from django.test.testcases import LiveServerThread
     from playwright.sync_api import sync_playwright
@@ -143,6 +159,8 @@ def bench_browser(coding: object, runs: int) -> None:
             page.wait_for_url(f"{base}/")
             url = f"{base}/codings/{coding.pk}/"
             page.goto(url)  # warm the server and the static files
+            if suggestions:
+                page.wait_for_selector(".suggest-badge", timeout=60_000)
             ready, first_byte, last_byte = [], [], []
             for _ in range(max(5, runs // 3)):
                 page.goto(url, wait_until="commit")
@@ -157,6 +175,8 @@ def bench_browser(coding: object, runs: int) -> None:
                     }""",
                     UTTERANCES,
                 )
+                if suggestions:
+                    page.wait_for_selector(".suggest-badge", timeout=60_000)
                 ready.append(timing[0])
                 first_byte.append(timing[1])
                 last_byte.append(timing[2])
@@ -200,13 +220,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--suggestions", action="store_true", help="with suggested codes on")
     args = parser.parse_args()
     setup_django()
     header("coding workspace")
     coder, coding = build()
+    if args.suggestions:
+        enable_suggestions(coding)
     bench_server(coder, coding, args.runs)
     if not args.no_browser:
-        bench_browser(coding, args.runs)
+        bench_browser(coding, args.runs, suggestions=args.suggestions)
     report("peak resident memory", peak_rss_mb(), "MB", "< 500 MB")
 
 

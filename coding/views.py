@@ -63,8 +63,20 @@ def _workspace_config(
         "coding": coding.pk,
         "editable": editable,
         "urls": {
-            name: reverse(f"coding:api_{name}", args=[coding.pk])
-            for name in ("code", "note", "notes", "global", "tally")
+            **{
+                name: reverse(f"coding:api_{name}", args=[coding.pk])
+                for name in ("code", "note", "notes", "global", "tally")
+            },
+            # Suggested codes are served only where their rule allows (never in a double
+            # coding, a calibration or an adjudication); the page asks only in a primary.
+            **(
+                {
+                    "suggestions": reverse("suggestions:coding", args=[coding.pk]),
+                    "accept": reverse("suggestions:accept", args=[coding.pk]),
+                }
+                if editable and coding.kind == CodingKind.PRIMARY
+                else {}
+            ),
         },
         "codes": [
             {

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reliability",
     "dashboards",
     "exchange",
+    "suggestions",
     "api",
     "demo",
     "django_prometheus",

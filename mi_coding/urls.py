@@ -32,6 +32,7 @@ urlpatterns = [
     path("reliability/", include("reliability.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("data/", include("exchange.urls")),
+    path("suggestions/", include("suggestions.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -231,6 +231,94 @@ def make_coding_with_counts(
     )
 
 
+# Practitioner lines that say which MITI behaviour they are, in a few wordings each, so that a
+# model trained on sessions made of them has something real to learn.
+DIALOGUE_LINES = {
+    "Q": [
+        "What would you like to change about your drinking?",
+        "How do you feel about cutting down?",
+        "What worries you most about it?",
+        "When did you last think about stopping?",
+    ],
+    "SR": [
+        "You are worried about your health.",
+        "You feel stuck right now.",
+        "You want things to be different.",
+    ],
+    "CR": [
+        "It sounds like part of you wants to stop and part of you enjoys it.",
+        "So on one hand you like the evenings out, and on the other hand they cost you.",
+    ],
+    "AF": [
+        "You have worked really hard on this.",
+        "That took a lot of courage.",
+    ],
+    "GI": [
+        "The clinic opens at nine in the morning.",
+        "The group meets every Tuesday at the library.",
+    ],
+}
+CLIENT_LINES = [
+    "I guess so.",
+    "I drink mostly at weekends with my friends.",
+    "My wife keeps telling me to stop.",
+    "I do not know, maybe.",
+    "It helps me relax after work.",
+]
+
+
+def make_dialogue(
+    agency: Agency,
+    practitioner: Practitioner,
+    turns: int = 20,
+    seed: int = 0,
+    session_date: datetime.date | None = None,
+) -> tuple[Transcript, dict[int, list[str]]]:
+    """A transcript of ``turns`` utterances, practitioner first, whose practitioner lines
+    come from ``DIALOGUE_LINES``; returns it with the codes its lines say
+    ({position: [abbreviation]})."""
+    import random
+
+    chooser = random.Random(seed)
+    transcript = Transcript.objects.create(
+        agency=agency,
+        practitioner=practitioner,
+        session_date=session_date or datetime.date(2026, 3, 1) + datetime.timedelta(days=seed),
+    )
+    utterances, codes = [], {}
+    for position in range(1, turns + 1):
+        practitioner_turn = position % 2 == 1
+        if practitioner_turn:
+            abbreviation = chooser.choice(sorted(DIALOGUE_LINES))
+            text = chooser.choice(DIALOGUE_LINES[abbreviation])
+            codes[position] = [abbreviation]
+        else:
+            text = chooser.choice(CLIENT_LINES)
+        utterances.append(
+            Utterance(
+                transcript=transcript,
+                position=position,
+                speaker_label="Counselor" if practitioner_turn else "Client",
+                speaker_role=SpeakerRole.PRACTITIONER if practitioner_turn else SpeakerRole.CLIENT,
+                text=text,
+            )
+        )
+    Utterance.objects.bulk_create(utterances)
+    return transcript, codes
+
+
+def make_coded_dialogues(
+    agency: Agency, practitioner: Practitioner, coder: User, sessions: int = 8, turns: int = 20
+) -> list[Coding]:
+    """``sessions`` dialogues, each with a submitted primary coding of the codes its lines
+    say."""
+    codings = []
+    for seed in range(sessions):
+        transcript, codes = make_dialogue(agency, practitioner, turns=turns, seed=seed)
+        codings.append(make_coding(transcript, coder, codes=codes, submitted=True))
+    return codings
+
+
 def make_audio_session(
     agency: Agency,
     practitioner: Practitioner | None = None,

@@ -115,6 +115,10 @@ NOT_ARCHIVED: dict[str, str] = {
     "coding.code": "part of a scheme definition",
     "coding.globalscale": "part of a scheme definition",
     "coding.summaryscore": "part of a scheme definition",
+    # Suggested codes: a model is retrained after an import, never read from an archive.
+    "suggestions.suggester": "trained models: retrain after import; never unpickled from a file",
+    "suggestions.suggestionsettings": "a setting of the suggester, which is retrained",
+    "suggestions.acceptedsuggestion": "names the suggester that is not archived",
 }
 
 ENTRY_BY_LABEL = {entry.label: entry for entry in ENTRIES}

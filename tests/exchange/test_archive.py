@@ -34,6 +34,7 @@ pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = {"accounts", "transcripts", "coding", "workflow", "reliability", "dashboards"}
 PROJECT_APPS.add("exchange")
+PROJECT_APPS.add("suggestions")
 
 
 @pytest.fixture

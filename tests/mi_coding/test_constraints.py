@@ -568,6 +568,33 @@ def test_one_unused_retake_per_coder_and_set(agency, coder, supervisor):
     refused(allow, "one_unused_retake_per_coder")
 
 
+def test_suggesters_settings_and_acceptances(agency, coding, transcript):
+    from suggestions.models import AcceptedSuggestion, Suggester, SuggestionSettings
+
+    def suggester(**fields):
+        return Suggester.objects.create(
+            agency=agency, scheme=factories.miti(), version="1", **fields
+        )
+
+    suggester()
+    refused(lambda: suggester(status="lost"), "suggester_status_valid")
+    refused(lambda: suggester(progress=101), "suggester_progress_max")
+    refused(lambda: suggester(status="done"), "suggester_done_has_model")
+    refused(
+        lambda: SuggestionSettings.objects.create(agency=agency, threshold=0),
+        "suggestion_threshold_in_range",
+    )
+    utterance = transcript.utterances.first()
+
+    def accepted():
+        return AcceptedSuggestion.objects.create(
+            coding=coding, utterance=utterance, code=factories.code("Q"), probability=0.9
+        )
+
+    accepted()
+    refused(accepted, "one_acceptance_per_code")
+
+
 def test_recordings_volleys_and_their_codes_checked(agency, practitioner, coding):
     refused(
         lambda: Transcript.objects.create(

@@ -301,6 +301,26 @@ REGISTRY: dict[str, Entry] = {
     "api:token_revoke": Entry(kwargs=pk("access_token"), target="access_token"),
     # A path under /api/v1/ that is no operation: a problem document, whoever asks.
     "api:unknown": Entry(kwargs=lambda w: {"path": f"transcripts/{w.transcript.pk}/x/"}),
+    # Suggested codes.
+    "suggestions:detail": Entry(kwargs=pk("suggester"), target="suggester", control="supervisor"),
+    "suggestions:status": Entry(kwargs=pk("suggester"), target="suggester", control="supervisor"),
+    "suggestions:coding": Entry(kwargs=pk("open_primary"), target=CODING, control="coder"),
+    "suggestions:accept": Entry(
+        kwargs=pk("open_primary"),
+        target=CODING,
+        control="coder",
+        json=lambda w: {
+            "utterance": _utterance_of(w, "open_primary"),
+            "codes": [factories.code("Q").pk],
+        },
+        ids={"utterance": lambda w: _utterance_of(w, "open_primary")},
+    ),
+    "suggestions:estimate": Entry(kwargs=pk("transcript"), target=TRANSCRIPT, control="supervisor"),
+    "suggestions:index": Entry(
+        control="supervisor",
+        post=lambda w: {"scheme": _miti(w)},
+        ids={"scheme": lambda w: w.scheme.pk},
+    ),
     # Sessions from their recordings, and the volleys of codings made from audio.
     "transcripts:upload_recordings": Entry(
         post=lambda w: {"practitioner": w.practitioner.pk},

@@ -26,6 +26,7 @@ from api.services import token_create
 from coding.models import Coding, CodingKind, CodingScheme, GlobalRating, ThresholdOverride
 from coding.services.schemes import scheme_load
 from coding.services.workspace import coding_notes_set, utterance_note_set
+from suggestions.models import Suggester, SuggesterStatus
 from tests import factories
 from tests.factories import ALL_GLOBALS
 from transcripts.models import Transcript, Utterance
@@ -296,6 +297,14 @@ def build_world(slug: str, marker: str) -> World:
         user=people["admin"], name=f"Recovery {marker}", confirmed=True
     )
 
+    # A suggester whose training failed (a trained one needs sessions enough to learn from).
+    objects["suggester"] = Suggester.objects.create(
+        agency=agency,
+        scheme=factories.miti(),
+        version="1",
+        status=SuggesterStatus.FAILED,
+        message=f"Training failed for {marker}",
+    )
     objects["audit_event"] = AuditEvent.objects.filter(agency=agency).first()
     world.sessions = {role: sign_in(user) for role, user in people.items()}
     _previews(world)

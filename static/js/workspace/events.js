@@ -17,6 +17,8 @@ export const WORKSPACE_KEYS = [
   [["n"], { action: "note" }],
   [["z", "Ctrl+z"], { action: "undo" }],
   [["G"], { action: "globals" }],
+  [["S"], { action: "suggest-top" }],
+  [["A"], { action: "suggest-all" }],
   [["Ctrl+Enter"], { action: "submit" }],
   [[" "], { action: "play" }],
   [["["], { action: "back" }],

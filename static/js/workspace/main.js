@@ -13,6 +13,7 @@ import { bindClicks, bindKeys } from "./events.js";
 import { createGlobals } from "./globals.js";
 import { sender } from "./send.js";
 import { createStatusLine } from "./status.js";
+import { createSuggestions } from "./suggestions.js";
 import { createTally } from "./tally.js";
 import { createTranscript } from "./transcript.js";
 
@@ -63,6 +64,19 @@ function updatePalette() {
 }
 transcript.onSelect(updatePalette);
 
+// ------------------------------------------------------------------ suggested codes
+
+const suggestions = createSuggestions({
+  url: editable ? config.urls.suggestions : null,
+  codesById,
+  held: (id) => state.held(id),
+  onLoad: () => showSuggestions(),
+});
+function showSuggestions() {
+  suggestions.render(transcript.currentItem(), transcript.currentId());
+}
+transcript.onSelect(showSuggestions);
+
 // ------------------------------------------------------------------ globals and the tally
 
 const globals = createGlobals({
@@ -100,10 +114,12 @@ const queue = new ChangeQueue({
     onSettle(op, data, { superseded }) {
       unchecked = true;
       if (!superseded && op.endpoint === "code") applyLocal(data.utterance, data.code, data.present);
+      if (op.endpoint === "accept") data.changes.forEach(([codeId, present]) => applyLocal(data.utterance, codeId, present));
     },
     onRefuse(op) {
       unchecked = true;
       if (op.endpoint === "code" && op.body.action === "set") applyLocal(op.body.utterance, op.body.code, false);
+      else if (op.endpoint === "accept") op.body.codes.forEach((codeId) => applyLocal(op.body.utterance, codeId, false));
       else if (op.endpoint === "global") showGlobal(op.body.scale, op.previous);
     },
     onIdle() {
@@ -139,7 +155,10 @@ function refreshTally() {
 function applyLocal(utteranceId, codeId, present) {
   if (!state.apply(utteranceId, codeId, present)) return false;
   transcript.renderCodes(utteranceId, state.held(utteranceId));
-  if (utteranceId === transcript.currentId()) updatePalette();
+  if (utteranceId === transcript.currentId()) {
+    updatePalette();
+    showSuggestions();
+  }
   tally.update(codeId);
   return true;
 }
@@ -187,6 +206,36 @@ function toggleCode(code) {
     return;
   }
   changeCode(id, code, !state.held(id).has(code.id));
+}
+
+// Accept suggested codes on the selected utterance: the page changes at once, the server
+// writes them through the one write path and records them as accepted.
+function acceptSuggested(which) {
+  if (!writable()) return;
+  const id = transcript.currentId();
+  if (id === null || !suggestions.has(id)) {
+    status.flash("No suggestion for this utterance");
+    return;
+  }
+  const ids = which === "top" ? [suggestions.top(id)].filter((codeId) => codeId !== null) : suggestions.above(id);
+  if (!ids.length) {
+    status.flash(which === "top" ? "Every suggested code is set" : "No suggestion reaches the threshold");
+    return;
+  }
+  const steps = [];
+  ids.forEach((codeId) => {
+    const code = codesById.get(codeId);
+    codeSteps(state.held(id), code, true, excludes).forEach((step) => {
+      applyLocal(id, step[0], step[1]);
+      steps.push(step);
+    });
+  });
+  queue.enqueue({ key: "accept:" + id + ":" + ids.join(","), endpoint: "accept", body: { utterance: id, codes: ids } });
+  undoStack.push({
+    label: "accepted " + ids.map((codeId) => codesById.get(codeId).abbr).join(", "),
+    revert: () => runSteps(id, reverseSteps(steps)),
+    utterance: id,
+  });
 }
 
 function undo() {
@@ -305,6 +354,8 @@ const actions = {
   undo,
   escape: () => notes.close(),
   code: ({ code }) => toggleCode(codesById.get(code)),
+  "suggest-top": () => acceptSuggested("top"),
+  "suggest-all": () => acceptSuggested("all"),
   play: () => (audio ? audio.toggle() : false),
   back: () => (audio ? audio.back() : false),
   forward: () => (audio ? audio.forward() : false),
@@ -351,6 +402,7 @@ bindClicks({ list, act });
 const leftover = editable ? queue.pending() : [];
 leftover.forEach((op) => {
   if (op.endpoint === "code") applyLocal(op.body.utterance, op.body.code, op.body.action === "set");
+  else if (op.endpoint === "accept") op.body.codes.forEach((codeId) => applyLocal(op.body.utterance, codeId, true));
   else if (op.endpoint === "note")
     transcript.renderNote(op.body.utterance, op.body.text, Boolean(op.body.for_feedback));
   else if (op.endpoint === "global") showGlobal(op.body.scale, op.body.value);
@@ -380,3 +432,5 @@ if (start >= 0) {
 list.focus({ preventScroll: true });
 document.documentElement.dataset.wsReady = "1";
 if (window.performance && performance.mark) performance.mark("ws-ready");
+// Suggestions load once the page is usable, so they never delay it.
+suggestions.load();
