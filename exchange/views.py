@@ -34,6 +34,7 @@ from exchange.selectors import (
     AGENCY,
     MINE,
     codings_for_export,
+    codings_readable,
     schemes_in_use,
     score_table,
     utterance_code_table,
@@ -113,7 +114,9 @@ def export_scores(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a scheme and a format from the lists.")
         return redirect("exchange:index")
     scheme, fmt = form.cleaned_data["scheme"], form.cleaned_data["format"]
-    table = score_table(codings, agency, scheme)
+    table = score_table(
+        codings, agency, scheme, records_among=codings_readable(request.user, agency)
+    )
     _record_export(
         request,
         agency,
@@ -130,7 +133,12 @@ def export_codes(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a scheme from the list.")
         return redirect("exchange:index")
     scheme, include_text = form.cleaned_data["scheme"], form.cleaned_data["include_text"]
-    table = utterance_code_table(codings, include_text=include_text, scheme=scheme)
+    table = utterance_code_table(
+        codings,
+        include_text=include_text,
+        scheme=scheme,
+        records_among=codings_readable(request.user, agency),
+    )
     _record_export(
         request,
         agency,
