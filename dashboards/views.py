@@ -121,7 +121,9 @@ def agency_audit(request: HttpRequest) -> HttpResponse:
         {
             "id": f"spread-{spread.definition.slug}",
             "spread": spread,
-            "figure": charts.score_spread(spread.definition, spread.points, audit.scale_ranges),
+            "figure": charts.score_spread(
+                spread.definition, spread.points, spread.distribution, audit.scale_ranges
+            ),
         }
         for spread in audit.spreads
     ]

@@ -99,31 +99,63 @@ def trend(summary: ScoreSummary | None) -> str:
 
 
 @register.simple_tag
+def band_mark(band: str | None) -> str:
+    """A band as its symbol alone, for narrow tables: the word is read out and shown on
+    hover, and the legend above the table says what each symbol means."""
+    if band not in BAND_MARKS:
+        return ""
+    label = scores.BAND_LABELS[band]
+    return format_html(
+        '<span class="band-mark band-{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        band.replace("_", "-"),
+        label,
+        BAND_MARKS[band],
+        label,
+    )
+
+
+@register.simple_tag
+def trend_mark(summary: ScoreSummary | None) -> str:
+    """A trend as its arrow alone, the word read out and shown on hover."""
+    if summary is None or summary.trend is None:
+        return format_html(
+            '<span class="text-body-secondary" title="{}">—</span>',
+            "A trend needs three sessions with this score.",
+        )
+    return format_html(
+        '<span class="trend trend-{}" title="{}, {} per session">'
+        '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></span>',
+        summary.trend,
+        summary.trend,
+        f"{summary.slope:+.2f}",
+        summary.arrow,
+        summary.trend,
+    )
+
+
+@register.simple_tag
 def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str:
-    """A practitioner's cells for every summary score: latest with its band, mean, the
-    shares at fair and good where the score has thresholds, and the trend. One tag per row
-    keeps a 200-row audit quick to render."""
+    """A practitioner's cells for every summary score: latest with its band, mean with the
+    trend, and the share of sessions at fair or better where the score has thresholds;
+    narrow enough that a whole MITI audit fits a 1,400 px screen. One tag per row keeps a 200-row
+    audit quick to render."""
     cells = []
     for d in definitions:
         summary = row.scores[d.slug]
         cells.append(
             format_html(
-                '<td class="text-end text-nowrap score-group">{} {}</td>'
-                '<td class="text-end">{}</td>',
+                '<td class="text-end text-nowrap score-group" data-score="{}">{} {}</td>'
+                '<td class="text-end text-nowrap">{} {}</td>',
+                d.slug,
                 d.format(summary.latest),
-                band_badge(summary.latest_band),
+                band_mark(summary.latest_band),
                 d.format(summary.mean),
+                trend_mark(summary),
             )
         )
         if thresholded(d):
-            cells.append(
-                format_html(
-                    '<td class="text-end">{}</td><td class="text-end">{}</td>',
-                    share(summary.share_fair),
-                    share(summary.share_good),
-                )
-            )
-        cells.append(format_html('<td class="text-nowrap">{}</td>', trend(summary)))
+            cells.append(format_html('<td class="text-end">{}</td>', share(summary.share_fair)))
     return mark_safe("".join(cells))  # noqa: S308 - every part is escaped by format_html
 
 
