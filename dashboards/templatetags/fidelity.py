@@ -82,19 +82,24 @@ def band_badge(band: str | None) -> str:
 
 
 @register.simple_tag
-def trend(summary: ScoreSummary | None) -> str:
+def trend(summary: ScoreSummary | None, compact: bool = False) -> str:
+    """A trend as an arrow and a word; ``compact`` shows the arrow alone, the word read out
+    and shown on hover."""
     if summary is None or summary.trend is None:
         return format_html(
             '<span class="text-body-secondary" title="{}">—</span>',
             "A trend needs three sessions with this score.",
         )
     return format_html(
-        '<span class="trend trend-{}" title="{} per session">'
-        '<span aria-hidden="true">{}</span> {}</span>',
+        '<span class="trend trend-{}" title="{}{} per session">'
+        '<span aria-hidden="true">{}</span>{}</span>',
         summary.trend,
+        f"{summary.trend}, " if compact else "",
         f"{summary.slope:+.2f}",
         summary.arrow,
-        summary.trend,
+        format_html('<span class="visually-hidden">{}</span>', summary.trend)
+        if compact
+        else f" {summary.trend}",
     )
 
 
@@ -116,25 +121,6 @@ def band_mark(band: str | None) -> str:
 
 
 @register.simple_tag
-def trend_mark(summary: ScoreSummary | None) -> str:
-    """A trend as its arrow alone, the word read out and shown on hover."""
-    if summary is None or summary.trend is None:
-        return format_html(
-            '<span class="text-body-secondary" title="{}">—</span>',
-            "A trend needs three sessions with this score.",
-        )
-    return format_html(
-        '<span class="trend trend-{}" title="{}, {} per session">'
-        '<span aria-hidden="true">{}</span><span class="visually-hidden">{}</span></span>',
-        summary.trend,
-        summary.trend,
-        f"{summary.slope:+.2f}",
-        summary.arrow,
-        summary.trend,
-    )
-
-
-@register.simple_tag
 def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str:
     """A practitioner's cells for every summary score: latest with its band, mean with the
     trend, and the share of sessions at fair or better where the score has thresholds;
@@ -151,7 +137,7 @@ def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str
                 d.format(summary.latest),
                 band_mark(summary.latest_band),
                 d.format(summary.mean),
-                trend_mark(summary),
+                trend(summary, compact=True),
             )
         )
         if thresholded(d):
