@@ -370,3 +370,17 @@ def test_the_servers_tally_corrects_the_panel_after_changes_are_saved(
     page.wait_for_function(
         "document.querySelector('tr[data-score=\"pct_cr\"] .score-value').textContent === '50%'"
     )
+
+
+def test_a_supervisor_starts_coding_from_the_transcript_page(
+    page, live_server, sign_in, agency, practitioner, supervisor
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=4)
+    sign_in(page, supervisor.username, PASSWORD)
+    page.goto(f"{live_server.url}/transcripts/{transcript.pk}/")
+    page.get_by_role("link", name="Start coding").click()
+    page.get_by_role("button", name="Start coding").click()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    coding = transcript.codings.get()
+    assert coding.coder == supervisor
+    assert page.url.endswith(f"/codings/{coding.pk}/")
