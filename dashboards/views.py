@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.access import (
     Cap,
@@ -9,6 +9,7 @@ from accounts.access import (
     current_agency,
     current_agency_with,
     get_practitioner_for_user,
+    practitioners_visible_to,
     role_in,
     teams_visible_to,
 )
@@ -90,6 +91,19 @@ def practitioner_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
             "can_assign": can(request.user, practitioner.agency_id, Cap.SUPERVISE),
         },
     )
+
+
+def my_dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in practitioner's own dashboard in the current agency."""
+    agency = current_agency(request)
+    practitioner = (
+        practitioners_visible_to(request.user).filter(agency=agency, user=request.user).first()
+        if agency is not None
+        else None
+    )
+    if practitioner is None:
+        raise Http404
+    return redirect("dashboards:practitioner", practitioner.pk)
 
 
 def _audit_form(request: HttpRequest, agency: Agency) -> AuditFilterForm:

@@ -8,9 +8,10 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, can, current_agency, require, role_in
-from accounts.models import Agency
+from accounts.models import Agency, Role
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
+from coding.selectors import session_records
 from exchange.forms import (
     CodesExportForm,
     ExportForm,
@@ -70,14 +71,20 @@ def exchange_index(request: HttpRequest) -> HttpResponse:
     scope = AGENCY if can(request.user, agency.pk, Cap.EXPORT) else MINE
     codings = _export_codings(request, agency, scope)
     schemes = schemes_in_use(codings)
+    role = role_in(request.user, agency.pk)
+    # A practitioner's dashboard counts sessions, each once and one scheme at a time: say how
+    # many there are, so that the two pages can be compared.
+    records = session_records(codings) if role == Role.PRACTITIONER else []
     return render(
         request,
         "exchange/index.html",
         {
             "agency": agency,
             "scope": scope,
-            "role": role_in(request.user, agency.pk),
+            "role": role,
             "coding_count": codings.exclude(kind=CodingKind.CALIBRATION).count(),
+            "session_count": len(records),
+            "session_schemes": len({record.scheme_id for record in records}),
             # Two forms on one page: ids of their own, so each label names its own control.
             "scores_form": ScoresExportForm(schemes=schemes, auto_id="scores_%s"),
             "codes_form": CodesExportForm(schemes=schemes, auto_id="codes_%s"),
