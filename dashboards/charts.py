@@ -101,7 +101,7 @@ def threshold_marks(
                 "line": {"color": "#555", "width": 1, "dash": dash},
             }
         )
-        text = f"{name} ≥ {value:g}{'%' if definition.percent else ''}"
+        text = f"{name} ≥ {definition.format(value)}"
         label = {"text": text, "showarrow": False, "font": {"size": 11, "color": "#333"}}
         if axis == "y":  # in the right margin, clear of the latest session's marker
             label |= {
@@ -221,7 +221,7 @@ def score_spread(
             mode="markers",
             name="Practitioners",
             hovertext=[name for name, _ in points],
-            customdata=[definition.format(value) for value in values],
+            customdata=[definition.format(value, averaged=True) for value in values],
             hovertemplate="%{hovertext}: %{customdata}<extra></extra>",
             marker={"symbol": "circle-open", "color": INK, "size": 7},
             showlegend=False,

@@ -51,10 +51,9 @@ def band_of(value: float | None, definition: ScoreDefinition) -> str | None:
 
 
 @register.filter
-def number(value: float | None) -> str:
-    """A threshold as written in the manual: 3.5, 40, 1."""
-    value = _number(value)
-    return "—" if value is None else f"{value:g}"
+def mean_score(value: float | None, definition: ScoreDefinition) -> str:
+    """A score averaged over sessions: by the score's rule, and never as a whole count."""
+    return definition.format(_number(value), averaged=True)
 
 
 @register.filter
@@ -136,7 +135,7 @@ def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str
                 d.slug,
                 d.format(summary.latest),
                 band_mark(summary.latest_band),
-                d.format(summary.mean),
+                d.format(summary.mean, averaged=True),
                 trend(summary, compact=True),
             )
         )

@@ -214,6 +214,32 @@ def test_supervisor_reads_the_audit_log_of_their_agency_only(
     assert "test.elsewhere" not in body
 
 
+def test_the_audit_log_shows_readable_values(agency, supervisor, client_for):
+    from accounts.services import audit_record
+
+    audit_record(
+        actor=None,
+        action="calibration.result",
+        agency=agency,
+        details={
+            "mean_kappa": 0.7702722509430576,
+            "pass_mark": 0.6,
+            "passed": True,
+            "assignment": None,
+            "decisions": {"agreement": 12, "coding": 8},
+            "sources": [1, 2],
+        },
+    )
+    body = client_for(supervisor).get(reverse("accounts:audit")).content.decode()
+    row = body[body.index("calibration.result") :].split("</tr>", 1)[0]
+    assert (
+        "mean kappa: 0.77; pass mark: 0.60; passed: yes; assignment: —; "
+        "decisions: agreement 12, coding 8; sources: 1, 2"
+    ) in row
+    for raw in ("None", "{", "[", "0.7702722509430576", "True"):
+        assert raw not in row.split("</code>", 1)[1]
+
+
 def test_agency_settings_update_refuses_a_blank_name(agency, admin_user):
     with pytest.raises(ValidationError, match="an agency needs a name"):
         agency_settings_update(
