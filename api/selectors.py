@@ -14,9 +14,8 @@ from coding.models import (
     GlobalScale,
     SummaryScore,
     UtteranceCode,
-    UtteranceNote,
 )
-from coding.selectors import coding_results, scheme_layout, schemes_for
+from coding.selectors import coding_results, notes_shown, scheme_layout, schemes_for
 from transcripts.models import SpeakerRole, Transcript, Utterance
 
 
@@ -115,9 +114,9 @@ def coding_row(coding: Coding) -> dict[str, Any]:
     }
 
 
-def coding_detail(coding: Coding, agency: Agency) -> dict[str, Any]:
-    """The coding with every code, note, global and the counts and summary scores computed as
-    on every page (``coding_results``)."""
+def coding_detail(coding: Coding, agency: Agency, *, private_notes: bool) -> dict[str, Any]:
+    """The coding with every code, note (without the private ones unless ``private_notes``),
+    global and the counts and summary scores computed as on every page (``coding_results``)."""
     layout = scheme_layout(coding.scheme, agency)
     (result,) = coding_results([coding], {coding.scheme_id: layout.summaries})
     codes = (
@@ -126,9 +125,9 @@ def coding_detail(coding: Coding, agency: Agency) -> dict[str, Any]:
         .values_list("utterance_id", "utterance__position", "dimension__slug", "code__abbreviation")
     )
     notes = (
-        UtteranceNote.objects.filter(coding=coding)
+        notes_shown(coding, private_notes)
         .order_by("utterance__position")
-        .values_list("utterance_id", "utterance__position", "text")
+        .values_list("utterance_id", "utterance__position", "text", "for_feedback")
     )
     return {
         **coding_row(coding),
@@ -138,8 +137,13 @@ def coding_detail(coding: Coding, agency: Agency) -> dict[str, Any]:
             for utterance, position, dimension, code in codes
         ],
         "utterance_notes": [
-            {"utterance": utterance, "position": position, "text": text}
-            for utterance, position, text in notes
+            {
+                "utterance": utterance,
+                "position": position,
+                "text": text,
+                "for_feedback": for_feedback,
+            }
+            for utterance, position, text, for_feedback in notes
         ],
         "globals": result.globals,
         "counts": {c.abbreviation: result.counts.get(c.abbreviation, 0) for c in layout.codes},

@@ -281,6 +281,10 @@ class NoteOut(serializers.Serializer):
     utterance = serializers.IntegerField()
     position = serializers.IntegerField()
     text = serializers.CharField()
+    for_feedback = serializers.BooleanField(
+        help_text="Marked by its coder for the practitioner's feedback; a practitioner's "
+        "token sees only these."
+    )
 
 
 class CodingDetailOut(CodingOut):

@@ -140,8 +140,20 @@ def note_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse
     data = _cleaned(UtteranceNoteForm, payload)
     coding = _open_coding(request, pk)
     utterance = _utterance_of(coding, data["utterance"])
-    note = utterance_note_set(coding=coding, utterance=utterance, text=data["text"])
-    return JsonResponse({"ok": True, "utterance": utterance.pk, "text": note.text if note else ""})
+    note = utterance_note_set(
+        coding=coding,
+        utterance=utterance,
+        text=data["text"],
+        for_feedback=data["for_feedback"],
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "utterance": utterance.pk,
+            "text": note.text if note else "",
+            "for_feedback": note.for_feedback if note else False,
+        }
+    )
 
 
 @json_endpoint("POST")

@@ -33,6 +33,7 @@ def scheme_definitions(schemes: list[CodingScheme]) -> dict[int, dict[str, Any]]
                 "speaker": dimension.speaker,
                 "multiple": dimension.multiple,
                 "codes": codes[dimension.pk],
+                "exclusive": dimension.exclusive or [],
             }
         )
     for scale in GlobalScale.objects.filter(scheme_id__in=ids).order_by("position", "pk"):

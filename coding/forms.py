@@ -26,9 +26,22 @@ class NoteTextField(forms.CharField):
         return super().to_python(value)
 
 
+class StrictBooleanField(forms.Field):
+    """true or false from a JSON body (absent or null: false), never a string or a number
+    that a plain BooleanField would read as true."""
+
+    def to_python(self, value: Any) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise forms.ValidationError("must be true or false", code="not_boolean")
+        return value
+
+
 class UtteranceNoteForm(forms.Form):
     utterance = IdField()
     text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+    for_feedback = StrictBooleanField(required=False)
 
 
 class CodingNotesForm(forms.Form):

@@ -51,6 +51,11 @@ class Dimension(models.Model):
         default=False, help_text="One utterance may carry several codes of this dimension."
     )
     position = models.PositiveIntegerField(default=0)
+    exclusive = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Sets of code abbreviations of which one utterance carries at most one.",
+    )
 
     class Meta:
         ordering = ["scheme", "position", "id"]
@@ -67,6 +72,10 @@ class Dimension(models.Model):
 
     def accepts(self, speaker_role: str) -> bool:
         return self.speaker == DimensionSpeaker.ANY or self.speaker == speaker_role
+
+    def exclusive_sets_of(self, abbreviation: str) -> list[list[str]]:
+        """The declared sets of mutually exclusive codes that ``abbreviation`` belongs to."""
+        return [list(group) for group in self.exclusive or [] if abbreviation in group]
 
 
 class Code(models.Model):
@@ -288,6 +297,9 @@ class UtteranceNote(models.Model):
     coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="utterance_notes")
     utterance = models.ForeignKey(Utterance, on_delete=models.CASCADE, related_name="notes")
     text = models.TextField()
+    # A note is the coders' and supervisors' own unless its coder marks it for the
+    # practitioner's feedback.
+    for_feedback = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

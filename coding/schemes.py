@@ -103,7 +103,40 @@ def _dimension(raw: Any, index: int, seen_abbr: set[str], seen_keys: set[str]) -
         "speaker": speaker,
         "multiple": multiple,
         "codes": codes,
+        "exclusive": _exclusive(raw.get("exclusive"), where, multiple, codes),
     }
+
+
+def _exclusive(value: Any, where: str, multiple: bool, codes: list[dict]) -> list[list[str]]:
+    """Sets of codes of a multi-code dimension of which one utterance carries at most one
+    (say SR and CR), as lists of the codes' abbreviations."""
+    if value is None:
+        return []
+    where = f"{where}.exclusive"
+    if not isinstance(value, list):
+        raise SchemeError(f"{where} must be a list of lists of code abbreviations")
+    if value and not multiple:
+        raise SchemeError(
+            f"{where}: a single-code dimension already allows one code per utterance; "
+            "exclusive sets belong to a dimension with multiple: true"
+        )
+    known = {code["abbreviation"] for code in codes}
+    sets: list[list[str]] = []
+    for index, group in enumerate(value):
+        if not isinstance(group, list) or len(group) < 2:
+            raise SchemeError(f"{where}[{index}] must list at least two code abbreviations")
+        for item in group:
+            if not isinstance(item, str) or item not in known:
+                raise SchemeError(
+                    f"{where}[{index}] names {item!r}, which is not a code of this dimension "
+                    f"(its codes are {', '.join(sorted(known))})"
+                )
+        if len(set(group)) != len(group):
+            raise SchemeError(f"{where}[{index}] names a code twice")
+        if sorted(group) in [sorted(other) for other in sets]:
+            raise SchemeError(f"{where}[{index}] repeats an earlier set")
+        sets.append(list(group))
+    return sets
 
 
 def _global(raw: Any, index: int) -> dict:
@@ -235,10 +268,23 @@ def shipped_definitions() -> list[dict]:
     return [read_definition(path) for path in sorted(SHIPPED_DIR.glob("*.json"))]
 
 
+def _exclusive_union(target: dict, extra: dict) -> None:
+    """Add to ``target`` the exclusive sets of ``extra`` it lacks, where every code of the set
+    is a code of ``target`` and ``target`` takes several codes per utterance."""
+    if not target.get("multiple"):
+        return
+    own = {c["abbreviation"] for c in target["codes"]}
+    sets = target.setdefault("exclusive", [])
+    for group in extra.get("exclusive", []):
+        if set(group) <= own and sorted(group) not in [sorted(s) for s in sets]:
+            sets.append(list(group))
+
+
 def definition_union(present: dict, extra: dict) -> dict:
     """``present`` with every dimension, code, global and summary score of ``extra`` that it
-    lacks appended (codes matched by abbreviation, the rest by slug). Nothing in ``present``
-    is removed or rewritten, so loading the union never touches existing codings."""
+    lacks appended (codes matched by abbreviation, the rest by slug; exclusive sets whose codes
+    the dimension has). Nothing in ``present`` is removed or rewritten, so loading the union
+    never touches existing codings."""
     union = json.loads(json.dumps(present))
     dimensions = {d["slug"]: d for d in union["dimensions"]}
     known = {c["abbreviation"] for d in union["dimensions"] for c in d["codes"]}
@@ -256,6 +302,7 @@ def definition_union(present: dict, extra: dict) -> dict:
                 target["codes"].append({**code, "key": "" if key in keys else key})
                 known.add(code["abbreviation"])
                 keys.add(key)
+        _exclusive_union(target, dimension)
     for part in ("globals", "summary_scores"):
         slugs = {item["slug"] for item in union[part]}
         union[part] += [dict(item) for item in extra.get(part, []) if item["slug"] not in slugs]

@@ -28,6 +28,7 @@ from coding.models import (
     SummaryScore,
     ThresholdOverride,
     UtteranceCode,
+    UtteranceNote,
 )
 
 
@@ -314,6 +315,7 @@ class WorkspaceUtterance:
     codable: bool
     codes: list[CodeBadge] = field(default_factory=list)
     note: str = ""
+    note_for_feedback: bool = False
 
     @property
     def code_ids(self) -> str:
@@ -348,8 +350,25 @@ class Workspace:
         return any(u.start is not None for u in self.utterances)
 
 
-def workspace_for(coding: Coding, agency: Agency | None) -> Workspace:
-    """Everything the workspace shows, in a fixed number of queries whatever the length."""
+def sees_private_notes(user: Any, agency_id: int) -> bool:
+    """Whether ``user`` reads the coders' private utterance notes in an agency: coders and
+    supervisors (and admins) do; practitioners and researchers see only the notes a coder
+    marked for feedback."""
+    from accounts.access import Cap, can
+
+    return can(user, agency_id, Cap.CODE)
+
+
+def notes_shown(coding: Coding, private_notes: bool) -> QuerySet[UtteranceNote]:
+    """The coding's utterance notes a reader may see: all of them, or only those marked for
+    feedback. Every page, export and API answer that shows notes reads them here."""
+    notes = UtteranceNote.objects.filter(coding=coding)
+    return notes if private_notes else notes.filter(for_feedback=True)
+
+
+def workspace_for(coding: Coding, agency: Agency | None, *, private_notes: bool) -> Workspace:
+    """Everything the workspace shows, in a fixed number of queries whatever the length;
+    ``private_notes`` False leaves out the notes not marked for feedback."""
     from transcripts.models import Utterance
 
     layout = scheme_layout(coding.scheme, agency)
@@ -391,8 +410,11 @@ def workspace_for(coding: Coding, agency: Agency | None) -> Workspace:
     for utterance in utterances:
         if len(utterance.codes) > 1:
             utterance.codes.sort(key=lambda code: position_of[code.pk])
-    for utterance_id, text in coding.utterance_notes.values_list("utterance_id", "text"):
+    for utterance_id, text, for_feedback in notes_shown(coding, private_notes).values_list(
+        "utterance_id", "text", "for_feedback"
+    ):
         by_pk[utterance_id].note = text
+        by_pk[utterance_id].note_for_feedback = for_feedback
     scale_slugs = {scale.pk: scale.slug for scale in layout.globals}
     ratings = dict(coding.global_ratings.values_list("scale_id", "value"))
     globals_ = {scale_slugs[scale_id]: value for scale_id, value in ratings.items()}
@@ -438,11 +460,14 @@ class Feedback:
     globals: list[tuple[GlobalScale, int | None, str]]
     score_rows: list[ScoreRow]
     notes: list[FeedbackNote]
+    private_notes: int = 0
 
 
-def feedback_for(coding: Coding, agency: Agency | None) -> Feedback:
+def feedback_for(coding: Coding, agency: Agency | None, *, private_notes: bool) -> Feedback:
     """Counts of every code (zeros included), globals with the anchor of the rated level,
-    summary scores in bands and the coder's notes."""
+    summary scores in bands and the coder's notes marked for feedback (the practitioner's
+    page shows those only); ``private_notes`` counts the others for readers who may see
+    them in the workspace."""
     layout = scheme_layout(coding.scheme, agency)
     counts = code_counts([coding.pk]).get(coding.pk, {})
     globals_ = global_values([coding.pk]).get(coding.pk, {})
@@ -455,9 +480,9 @@ def feedback_for(coding: Coding, agency: Agency | None) -> Feedback:
             else note.utterance.text[:157] + "…",
             text=note.text,
         )
-        for note in coding.utterance_notes.select_related("utterance").order_by(
-            "utterance__position"
-        )
+        for note in notes_shown(coding, private_notes=False)
+        .select_related("utterance")
+        .order_by("utterance__position")
     ]
     return Feedback(
         layout=layout,
@@ -472,4 +497,7 @@ def feedback_for(coding: Coding, agency: Agency | None) -> Feedback:
         ],
         score_rows=score_rows(layout.summaries, counts, globals_),
         notes=notes,
+        private_notes=notes_shown(coding, private_notes=True).filter(for_feedback=False).count()
+        if private_notes
+        else 0,
     )

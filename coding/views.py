@@ -18,6 +18,7 @@ from coding.selectors import (
     feedback_for,
     record_of_session,
     schemes_visible_to,
+    sees_private_notes,
     workspace_for,
 )
 from coding.services.codings import coding_reopen, coding_submit
@@ -42,6 +43,17 @@ def coding_for_request(request: HttpRequest, pk: int) -> tuple[Coding, bool]:
     return coding, not coding.is_submitted and coding.kind != CodingKind.CONSENSUS
 
 
+def _exclusive_sets(codes: list) -> list[dict[str, Any]]:
+    """The scheme's sets of mutually exclusive codes, each as its dimension's id and the
+    codes' abbreviations as the scheme names them (static/js/lib/codes.mjs maps them)."""
+    dimensions = {code.dimension_id: code.dimension for code in codes}
+    return [
+        {"dim": dimension.pk, "codes": list(group)}
+        for dimension in dimensions.values()
+        for group in dimension.exclusive or []
+    ]
+
+
 def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
     return {
         "coding": coding.pk,
@@ -63,6 +75,7 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
             }
             for code in ws.layout.codes
         ],
+        "exclusive": _exclusive_sets(ws.layout.codes),
         "scales": [
             {
                 "id": scale.pk,
@@ -85,7 +98,11 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
 def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     coding, editable = coding_for_request(request, pk)
     transcript = coding.transcript
-    ws = workspace_for(coding, transcript.agency)
+    ws = workspace_for(
+        coding,
+        transcript.agency,
+        private_notes=sees_private_notes(request.user, transcript.agency_id),
+    )
     dimensions = []
     for code in ws.layout.codes:
         if not dimensions or dimensions[-1][0] != code.dimension:
@@ -201,7 +218,11 @@ def coding_start_view(request: HttpRequest, transcript_pk: int) -> HttpResponse:
 
 def coding_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     coding = get_coding_for_user(request.user, pk)
-    feedback = feedback_for(coding, coding.transcript.agency)
+    feedback = feedback_for(
+        coding,
+        coding.transcript.agency,
+        private_notes=sees_private_notes(request.user, coding.transcript.agency_id),
+    )
     record = record_of_session(codings_visible_to(request.user), coding)
     return render(
         request, "coding/feedback.html", {"coding": coding, "feedback": feedback, "record": record}

@@ -291,6 +291,18 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "mi-coding@localhost")
 ADMINS = [("Admin", addr) for addr in env_list("ADMIN_EMAILS")]
 
+# Background jobs (mi_coding/jobs.py). Without a broker they run in the process that starts
+# them; production points this at Redis and runs `celery -A mi_coding.celery worker`.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")
+# Job state lives in the database, not in a result backend. A job is acknowledged only once
+# it has finished, so a worker killed mid-job hands it back to the queue.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "mi_coding")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,9 +22,11 @@ from reliability.stats import (
     agreement_of_codes,
     alpha_of_value_counts,
     count_table,
+    exclusive_set_confusion,
     fleiss_kappa_of_value_counts,
     kappa_from_table,
     mean_estimate,
+    presence_table,
     presence_table_kappa,
     value_counts,
 )
@@ -43,6 +45,10 @@ class PairAgreement:
     percent_agreement: Estimate
     confusion: pd.DataFrame
     per_code: dict[str, Estimate]
+    # Multi-code dimensions: each code's 2 × 2 table (rows the first coder; absent, present)
+    # and the confusion of each set of codes the scheme declares exclusive (SR vs CR).
+    presence: dict[str, np.ndarray] = field(default_factory=dict)
+    sets: list[pd.DataFrame] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -79,14 +85,21 @@ class Agreement:
 
 
 def utterance_agreement(
-    rated: pd.DataFrame, codes: pd.DataFrame, code_order: Sequence[str], *, multiple: bool
+    rated: pd.DataFrame,
+    codes: pd.DataFrame,
+    code_order: Sequence[str],
+    *,
+    multiple: bool,
+    exclusive: Sequence[Sequence[str]] = (),
 ) -> Agreement:
     """Agreement of several coders on the units of one dimension.
 
     ``rated`` is a boolean frame (index: unit, columns: coder) saying which coder rated which
     unit; ``codes`` has columns ``unit``, ``coder`` and ``code``, one row per code a coder put
     on a unit; a rated unit without a row is "no code". ``code_order`` lists the dimension's
-    codes in display order. Only units rated by at least two coders count.
+    codes in display order; ``exclusive`` the sets of them that exclude each other, each
+    shown as a confusion matrix of its own per pair. Only units rated by at least two coders
+    count.
     """
     units = _units(rated, codes, code_order, multiple=multiple).paired()
     coders = list(rated.columns)
@@ -94,7 +107,9 @@ def utterance_agreement(
     per_code_pairs: dict[str, dict[str, Estimate]] = {code: {} for code in code_order}
     pairs = []
     for i, j in itertools.combinations(range(len(coders)), 2):
-        pair = _pair_agreement(units, i, j, coders, code_order, multiple=multiple)
+        pair = _pair_agreement(
+            units, i, j, coders, code_order, multiple=multiple, exclusive=exclusive
+        )
         if pair is None:
             continue  # these two never coded the same transcript
         for code, estimate in pair.per_code.items():
@@ -269,6 +284,7 @@ def _pair_agreement(
     code_order: Sequence[str],
     *,
     multiple: bool,
+    exclusive: Sequence[Sequence[str]] = (),
 ) -> PairAgreement | None:
     both = units.rated[i] & units.rated[j]
     shared = int(both.sum())
@@ -289,6 +305,15 @@ def _pair_agreement(
     kappa = mean_estimate(per_code) if multiple else kappa_from_table(table, labels=units.names)
     shown = (table.sum(axis=0) + table.sum(axis=1) > 0) if multiple else slice(None)
     names = np.asarray(units.names, dtype=object)[shown].tolist()
+    presence, sets = {}, []
+    if multiple:
+        presence = {code: presence_table(a[c], b[c]) for c, code in enumerate(code_order)}
+        position = {code: c for c, code in enumerate(code_order)}
+        for group in exclusive:
+            members = [code for code in group if code in position]
+            if len(members) > 1:
+                rows = [position[code] for code in members]
+                sets.append(exclusive_set_confusion(a[rows], b[rows], members))
     return PairAgreement(
         coders=(coders[i], coders[j]),
         units=shared,
@@ -298,6 +323,8 @@ def _pair_agreement(
             table[np.ix_(shown, shown)] if multiple else table, index=names, columns=names
         ),
         per_code=per_code,
+        presence=presence,
+        sets=sets,
     )
 
 

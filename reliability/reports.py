@@ -51,6 +51,10 @@ class DimensionReport:
         return "; ".join(notes) or None
 
 
+def form_label(form: str) -> str:
+    return stats.ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
+
+
 @dataclass(frozen=True)
 class SessionMeasure:
     key: str
@@ -62,12 +66,42 @@ class SessionMeasure:
     undefined: int = 0  # transcripts left out: the value is undefined for a coder
 
     @property
+    def label(self) -> str:
+        """One name for the page: a code's name with its abbreviation where they differ
+        ("Simple Reflection (SR)", but "Persuade"); a global's or summary's name alone."""
+        if self.kind == CODE and self.key.casefold() != self.name.casefold():
+            return f"{self.name} ({self.key})"
+        return self.name
+
+    @property
     def note(self) -> str | None:
         return self.note_for(self.icc.forms["ICC2"])
 
+    @property
+    def row_note(self) -> str | None:
+        """The note of the page's row: why each dash in it is a dash (every ICC form, the
+        interval, the alphas), what the interval cannot be read as, and what is left out."""
+        notes = [self.note]
+        forms = self.icc.forms
+        for form in stats.ICC_FORMS:
+            estimate = forms[form]
+            if form != "ICC2" and not estimate.defined and estimate.note != forms["ICC2"].note:
+                notes.append(f"{form_label(form)}: {estimate.note}")
+        if forms["ICC2"].defined and forms["ICC2"].ci95 is None:
+            notes.append("no 95% interval: the mean squares do not define one")
+        for level, estimate in (self.alpha or {}).items():
+            if not estimate.defined:
+                notes.append(f"α {level}: {estimate.note}")
+        return "; ".join(dict.fromkeys(n for n in notes if n)) or None
+
     def note_for(self, estimate: stats.Estimate) -> str | None:
-        """Why ``estimate`` is undefined, and which transcripts it leaves out."""
+        """Why ``estimate`` is undefined, whether its interval leaves the range the ICC can
+        take, and which transcripts it leaves out."""
         notes = [] if estimate.defined else [estimate.note]
+        form = next((f for f, e in self.icc.forms.items() if e is estimate), None)
+        if form is not None:
+            notes.append(stats.icc_value_note(form, estimate.value, self.icc.raters))
+            notes.append(stats.icc_interval_note(form, estimate.ci95, self.icc.raters))
         if self.lacking:
             notes.append(f"{self.lacking} transcript(s) lacking one of the coders left out")
         if self.undefined:
@@ -154,7 +188,9 @@ def coded_matrix(data: ReliabilityData) -> np.ndarray:
 
 def _dimension_report(data: ReliabilityData, info: DimensionInfo) -> DimensionReport:
     rated, codes, off_speaker = dimension_input(data, info)
-    result = agreement.utterance_agreement(rated, codes, info.codes, multiple=info.multiple)
+    result = agreement.utterance_agreement(
+        rated, codes, info.codes, multiple=info.multiple, exclusive=info.exclusive
+    )
     return DimensionReport(info=info, result=result, off_speaker=off_speaker)
 
 

@@ -9,7 +9,7 @@ rating, not an independent one) only when asked, as a rater of their own named
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -40,6 +40,7 @@ class DimensionInfo:
     speaker: str
     multiple: bool
     codes: list[str]  # abbreviations in the scheme's order
+    exclusive: list[list[str]] = field(default_factory=list)  # sets of codes, as the scheme
 
     @property
     def units_label(self) -> str:
@@ -224,6 +225,7 @@ def _dimensions(layout: SchemeLayout) -> list[DimensionInfo]:
                 speaker=dimension.speaker,
                 multiple=dimension.multiple,
                 codes=[],
+                exclusive=[list(group) for group in dimension.exclusive or []],
             )
         dimensions[dimension.pk].codes.append(code.abbreviation)
     return list(dimensions.values())

@@ -44,6 +44,7 @@ from scipy import stats as scipy_stats
 from statsmodels.stats import inter_rater
 
 NO_CODE = "no code"
+NEITHER = "neither"
 NO_VARIATION = "undefined (no variation)"
 CI_LEVEL = 0.95
 
@@ -169,6 +170,43 @@ def _label_codes(
 def count_table(first: np.ndarray, second: np.ndarray, k: int) -> np.ndarray:
     """k × k counts of two coders' label positions (0 … k-1), rows the first coder."""
     return np.bincount(first * k + second, minlength=k * k).reshape(k, k)
+
+
+def presence_table(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """2 × 2 counts of one code's absence (row/column 0) and presence (1) in two coders'
+    boolean arrays over the same units; rows the first coder."""
+    first, second = np.asarray(first, dtype=bool), np.asarray(second, dtype=bool)
+    return count_table(first.astype(np.int64), second.astype(np.int64), 2)
+
+
+def exclusive_set_confusion(
+    first: np.ndarray, second: np.ndarray, members: Sequence[str]
+) -> pd.DataFrame:
+    """Confusion of a set of codes that exclude each other (SR vs CR) between two coders.
+
+    ``first`` and ``second`` are boolean arrays (members × units) of each coder's codes. Each
+    unit falls in the one member present or in "neither"; a unit holding several members
+    (saved before the scheme declared the set) falls in a category of its own ("SR + CR"),
+    shown only where it occurs. Rows are the first coder's categories."""
+    first, second = np.asarray(first, dtype=bool), np.asarray(second, dtype=bool)
+    if first.shape != second.shape or first.shape[0] != len(members):
+        raise ValueError("one row of presence per member, the same units for both coders")
+
+    def labels(presence: np.ndarray) -> list[str]:
+        return [
+            " + ".join(m for m, bit in zip(members, column, strict=True) if bit) or NEITHER
+            for column in presence.T.tolist()
+        ]
+
+    a, b = labels(first), labels(second)
+    extra = sorted(set(a + b) - {*members, NEITHER}, key=lambda name: (name.count("+"), name))
+    categories = [*members, NEITHER, *extra]
+    table = pd.crosstab(
+        pd.Categorical(a, categories=categories),
+        pd.Categorical(b, categories=categories),
+        dropna=False,
+    )
+    return pd.DataFrame(table.to_numpy(), index=categories, columns=categories)
 
 
 def confusion_matrix(
@@ -573,6 +611,51 @@ def cicchetti_band(value: float | None) -> str | None:
     if value < 0.75:
         return GOOD
     return EXCELLENT
+
+
+def icc_range(form: str, raters: int) -> tuple[float, float]:
+    """The values an ICC form can take with ``raters`` raters: a single-rater form lies in
+    [−1/(k−1), 1], an average-of-k form in (−∞, 1]."""
+    if form.endswith("k"):
+        return (-math.inf, 1.0)
+    return (-1.0 / (raters - 1) if raters > 1 else -math.inf, 1.0)
+
+
+def icc_interval_note(form: str, ci95: tuple[float, float] | None, raters: int) -> str | None:
+    """What to say of an ICC's 95% interval with a bound outside the range the ICC can take
+    (the F-based bounds are not confined to it): it rests on too few transcripts, or too
+    little spread between them, to be read as more than "very uncertain"."""
+    if ci95 is None:
+        return None
+    low, high = icc_range(form, raters)
+    outside = [
+        bound for bound in ci95 if bound < low - ROUNDING_NOISE or bound > high + ROUNDING_NOISE
+    ]
+    if not outside:
+        return None
+    name = ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
+    shown = " and ".join(f"{bound:.2f}".replace("-", "−") for bound in outside)
+    limits = f"{low:g} to {high:g}" if math.isfinite(low) else f"at most {high:g}"
+    return (
+        f"the 95% interval of {name} reaches {shown}, outside the values it can take with "
+        f"{raters} coders ({limits.replace('-', '−')}): too few transcripts or too little "
+        "spread between them for a usable interval"
+    )
+
+
+def icc_value_note(form: str, value: float | None, raters: int) -> str | None:
+    """What to say of an ICC estimate outside the range its form can take (the absolute-
+    agreement form can fall below −1/(k−1) when the coders' offsets outweigh the spread)."""
+    if value is None:
+        return None
+    low, high = icc_range(form, raters)
+    if low - ROUNDING_NOISE <= value <= high + ROUNDING_NOISE:
+        return None
+    name = ICC_NAMES.get(form, form).split(" ")[0].rstrip(":")
+    return (
+        f"{name} = {value:.2f} lies outside {low:g} to {high:g}, the values it can take with "
+        f"{raters} coders: the coders' offsets outweigh the differences between transcripts"
+    ).replace("-", "−")
 
 
 @dataclass(frozen=True)

@@ -131,15 +131,20 @@ def _pair_url(request: HttpRequest, dimension: str, first: str, second: str) -> 
     return f"{reverse('reliability:cell')}?{params.urlencode()}"
 
 
-def _pair_view(request: HttpRequest, slug: str, figure_id: str, pair: PairAgreement) -> PairView:
+def _pair_view(
+    request: HttpRequest, slug: str, figure_id: str, pair: PairAgreement, *, multiple: bool
+) -> PairView:
+    """A pair's figures: the confusion heatmap of a single-code dimension; a multi-code
+    dimension shows per-code and per-set tables instead (its matrix over every combination
+    of codes is unreadable)."""
     from reliability.charts import confusion_figure
 
     first, second = (str(c) for c in pair.coders)
     base = _pair_url(request, slug, first, second)
     return PairView(
         pair=pair,
-        figure_id=figure_id,
-        figure=confusion_figure(pair, base),
+        figure_id="" if multiple else figure_id,
+        figure={} if multiple else confusion_figure(pair, base),
         disagreements_url=base,
     )
 
@@ -149,7 +154,13 @@ def _report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
         {
             "report": dimension,
             "pairs": [
-                _pair_view(request, dimension.info.slug, f"confusion-{d}-{p}", pair)
+                _pair_view(
+                    request,
+                    dimension.info.slug,
+                    f"confusion-{d}-{p}",
+                    pair,
+                    multiple=dimension.info.multiple,
+                )
                 for p, pair in enumerate(dimension.result.pairs)
             ],
         }
@@ -159,7 +170,7 @@ def _report_context(request: HttpRequest, report: Report) -> dict[str, Any]:
     return {
         "report": report,
         "dimensions": dimensions,
-        "figures": {p.figure_id: p.figure for d in dimensions for p in d["pairs"]},
+        "figures": {p.figure_id: p.figure for d in dimensions for p in d["pairs"] if p.figure_id},
         "session_groups": [
             (title, [m for m in report.session if m.kind == kind])
             for kind, title in (

@@ -14,6 +14,7 @@ from api.permissions import token_of
 from api.selectors import CODING_RELATED, coding_detail, coding_row
 from api.views.base import ApiView
 from coding.models import Coding
+from coding.selectors import sees_private_notes
 from workflow.visibility import codings_visible_to, get_coding_for_user
 
 
@@ -55,4 +56,6 @@ class CodingDetail(ApiView):
     )
     def get(self, request: Request, pk: int) -> Response:
         coding = get_coding_for_user(request.user, pk)
-        return Response(coding_detail(coding, token_of(request).agency))
+        agency = token_of(request).agency
+        private_notes = sees_private_notes(request.user, coding.transcript.agency_id)
+        return Response(coding_detail(coding, agency, private_notes=private_notes))

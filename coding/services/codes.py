@@ -220,6 +220,15 @@ def _write_many(
     return plan.changes
 
 
+def _guarded_by_lock(scheme: SchemeCodes, change: tuple[int, int, bool]) -> bool:
+    """Whether setting this code must hold the coding's lock from the read to the write: a
+    code with partners it excludes (SR and CR) has no database constraint behind the rule,
+    so a second tab's partner must not slip in between the check and the insert."""
+    _, code_id, present = change
+    code = scheme.get(code_id)
+    return present and code is not None and bool(scheme.partners(code))
+
+
 def codes_write(
     *, coding: Coding, wanted: Sequence[tuple[int, int, bool]], adjudicating: bool = False
 ) -> list[CodeChange]:
@@ -229,7 +238,7 @@ def codes_write(
     whatever ``code_refusal`` refuses, with a message naming the rule."""
     require_writable(coding, adjudicating=adjudicating)
     scheme = scheme_codes(coding.scheme)
-    if len(wanted) == 1:
+    if len(wanted) == 1 and not _guarded_by_lock(scheme, wanted[0]):
         return [_write_one(coding, scheme, wanted[0], adjudicating=adjudicating)]
     with transaction.atomic():
         coding_lock_writable(coding, adjudicating=adjudicating)

@@ -1,9 +1,10 @@
 """The scheme's rules for the codes on one utterance, written once, in Python.
 
 Every write of utterance codes (the workspace's save, set, clear, the bulk add, adjudication)
-asks ``code_refusal`` before writing. A new rule (say, codes of one dimension that exclude
-each other) is one more function in ``CODE_RULES``. The database keeps the single-code rule as
-a named constraint too, as a backstop for two tabs saving the same utterance at once.
+asks ``code_refusal`` before writing. A new rule is one more function in ``CODE_RULES``; the
+sets of codes that exclude each other inside a multi-code dimension are data in the scheme.
+The database keeps the single-code rule as a named constraint too, as a backstop for two tabs
+saving the same utterance at once.
 
 The scheme's codes are read once per process and kept until the scheme changes: every change
 goes through ``scheme_load``, which saves the scheme and so moves its ``updated_at``.
@@ -29,6 +30,14 @@ class SchemeCodes:
 
     def get(self, code_id: int) -> Code | None:
         return self.codes.get(code_id)
+
+    def partners(self, code: Code) -> list[int]:
+        """Ids of the codes declared exclusive with ``code``."""
+        return sorted(
+            other.pk
+            for other in self.codes.values()
+            if other.pk != code.pk and exclusive_partner(code, [other]) is not None
+        )
 
 
 _cache: dict[int, SchemeCodes] = {}
@@ -83,7 +92,31 @@ def _single_code_rule(code: Code, speaker_role: str, others: Sequence[Code]) -> 
     )
 
 
-CODE_RULES: tuple[Rule, ...] = (_speaker_rule, _single_code_rule)
+def exclusive_partner(code: Code, others: Sequence[Code]) -> Code | None:
+    """A code among ``others`` that the scheme declares exclusive with ``code`` (one of a set
+    such as SR and CR in a multi-code dimension), or None."""
+    sets = code.dimension.exclusive_sets_of(code.abbreviation)
+    if not sets:
+        return None
+    partners = {abbr for group in sets for abbr in group} - {code.abbreviation}
+    return next(
+        (o for o in others if o.dimension_id == code.dimension_id and o.abbreviation in partners),
+        None,
+    )
+
+
+def _exclusive_set_rule(code: Code, speaker_role: str, others: Sequence[Code]) -> str | None:
+    other = exclusive_partner(code, others)
+    if other is None:
+        return None
+    return (
+        f"{code.abbreviation} and {other.abbreviation} exclude each other on one utterance "
+        f"in {code.dimension.name}: clear {other.abbreviation} before setting "
+        f"{code.abbreviation}"
+    )
+
+
+CODE_RULES: tuple[Rule, ...] = (_speaker_rule, _single_code_rule, _exclusive_set_rule)
 
 
 def code_refusal(code: Code, speaker_role: str, others: Sequence[Code]) -> str | None:

@@ -115,6 +115,7 @@ def scheme_load(*, definition: dict, agency: Agency | None = None) -> tuple[Codi
             "name": d["name"],
             "speaker": d["speaker"],
             "multiple": d["multiple"],
+            "exclusive": d["exclusive"],
             "position": position,
         },
     )

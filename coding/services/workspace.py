@@ -17,8 +17,11 @@ from transcripts.models import Utterance
 NOTE_MAX_CHARS = 5000
 
 
-def utterance_note_set(*, coding: Coding, utterance: Utterance, text: str) -> UtteranceNote | None:
-    """The coder's note on one utterance; empty text removes it."""
+def utterance_note_set(
+    *, coding: Coding, utterance: Utterance, text: str, for_feedback: bool = False
+) -> UtteranceNote | None:
+    """The coder's note on one utterance; empty text removes it. The note stays with the
+    coders and supervisors unless ``for_feedback``: only then does the practitioner see it."""
     require_writable(coding)
     if utterance.transcript_id != coding.transcript_id:
         raise ValidationError("that utterance is not part of this transcript")
@@ -32,9 +35,11 @@ def utterance_note_set(*, coding: Coding, utterance: Utterance, text: str) -> Ut
         if not text:
             notes.delete()
             return None
-        if notes.update(text=text, updated_at=timezone.now()):
+        if notes.update(text=text, for_feedback=for_feedback, updated_at=timezone.now()):
             return notes.get()
-        return UtteranceNote.objects.create(coding=coding, utterance=utterance, text=text)
+        return UtteranceNote.objects.create(
+            coding=coding, utterance=utterance, text=text, for_feedback=for_feedback
+        )
 
 
 def coding_notes_set(*, coding: Coding, text: str) -> Coding:

@@ -34,8 +34,15 @@ def _utterance(u: WorkspaceUtterance) -> str:
         f' <span class="utt-speaker">{escape(u.label)}</span>{time_label}</div>'
         f'<div class="utt-text">{escape(u.text)}</div>'
         f"{f'<div class=utt-codes>{badges}</div>' if badges else ''}"
-        f"{f'<div class=utt-note>{escape(u.note)}</div>' if u.note else ''}</li>\n"
+        f"{_note(u)}</li>\n"
     )
+
+
+def _note(u: WorkspaceUtterance) -> str:
+    if not u.note:
+        return ""
+    feedback = ' data-feedback="1"' if u.note_for_feedback else ""
+    return f'<div class="utt-note"{feedback}>{escape(u.note)}</div>'
 
 
 @register.simple_tag

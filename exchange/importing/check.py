@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Agency, Membership, User
 from coding.models import PERSONAL_KINDS, Code, Coding, CodingKind, CodingStatus, GlobalScale
+from coding.services.rules import exclusive_partner
 from exchange.importing.plan import (
     ImportOptions,
     ImportPlan,
@@ -117,6 +118,7 @@ class _Planner:
             agency=agency, options=options, filename=table.filename, rows=len(table.rows)
         )
         self.ignore = {value.strip().casefold() for value in options.ignore_values}
+        self.exclusive_breaks: dict[tuple[str, str], list[int]] = {}
 
     # -------------------------------------------------------------- columns and rows
 
@@ -326,6 +328,7 @@ class _Planner:
     ) -> None:
         taken: set[int] = set()
         single_dimensions: set[int] = set()
+        given: list[Code] = []
         for cell in record.cells:
             if cell.casefold() in self.ignore:
                 continue
@@ -354,11 +357,38 @@ class _Planner:
                         f"several ({'; '.join(record.cells)})",
                         record.row,
                     )
+                elif (partner := exclusive_partner(code, given)) is not None:
+                    pair = " and ".join(
+                        next(
+                            group
+                            for group in dimension.exclusive_sets_of(code.abbreviation)
+                            if partner.abbreviation in group
+                        )
+                    )
+                    self.exclusive_breaks.setdefault((dimension.name, pair), []).append(record.row)
                 else:
                     taken.add(code.pk)
+                    given.append(code)
                     if not dimension.multiple:
                         single_dimensions.add(dimension.pk)
                     chosen.append((utterance.position, code))
+
+    def _exclusive_problems(self) -> None:
+        """One problem naming every row that gives two codes the scheme declares exclusive
+        (one of SR and CR per utterance, say)."""
+        breaks = self.exclusive_breaks
+        if not breaks:
+            return
+        listed = "; ".join(
+            f"{pair} in {dimension} on {'row' if len(rows) == 1 else 'rows'} "
+            f"{', '.join(str(row) for row in rows)}"
+            for (dimension, pair), rows in breaks.items()
+        )
+        self.plan.add(
+            f"codes that exclude each other on one utterance are given together: {listed}; "
+            f"{self.options.scheme.slug} allows one code of each such set per utterance",
+            min(rows[0] for rows in breaks.values()),
+        )
 
     def _unknown_values_problem(self, codes: list[Code]) -> None:
         unknown = self.plan.unknown_values
@@ -592,6 +622,7 @@ class _Planner:
             self._assign_kinds(planned, existing_codings.get(found[0].pk, []) if found else [])
             plan.transcripts.append(planned)
         self._unknown_values_problem(codes)
+        self._exclusive_problems()
         if plan.new_transcripts and practitioner is None:
             titles = ", ".join(repr(t.title) for t in plan.new_transcripts[:5])
             if len(plan.new_transcripts) > 5:

@@ -6,7 +6,7 @@ modules are imported in the filters that use them, which only the reliability pa
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -65,22 +65,22 @@ def cicchetti(value: float | None) -> str | None:
     return cicchetti_band(value)
 
 
-@register.simple_tag
-def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
-    """A pair's confusion matrix as an accessible table whose counts link to their
+def _matrix_table(
+    matrix: Any, first: str, second: str, *, css: str, caption: str, cells_url: str = ""
+) -> SafeString:
+    """A square matrix of counts (rows ``first``'s labels, columns ``second``'s) as an
+    accessible table, the diagonal marked; with ``cells_url`` each count links to its
     utterances. Built here rather than in template loops: a matrix of code sets can hold
     thousands of cells."""
-    first, second = (str(coder) for coder in pair.coders)
-    confusion = pair.confusion
-    columns = [str(column) for column in confusion.columns]
+    columns = [str(column) for column in matrix.columns]
     head = format_html_join("", '<th scope="col">{}</th>', ((column,) for column in columns))
     rows = []
-    for row, counts in zip(confusion.index, confusion.to_numpy().tolist(), strict=True):
+    for row, counts in zip(matrix.index, matrix.to_numpy().tolist(), strict=True):
         row = str(row)
         cells = []
         for column, count in zip(columns, counts, strict=True):
-            content = "0"
-            if count:
+            content = str(count)
+            if count and cells_url:
                 content = format_html(
                     '<a href="{}" aria-label="{} utterance(s): {} {}, {} {}">{}</a>',
                     f"{cells_url}&{urlencode({'row': row, 'col': column})}",
@@ -94,14 +94,89 @@ def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
             cells.append((" table-success" if row == column else "", content))
         rows.append((row, format_html_join("", '<td class="text-end{}">{}</td>', cells)))
     return format_html(
-        '<table class="table table-sm table-bordered w-auto mt-2 confusion-table">'
-        "<caption>Rows: {}; columns: {}. Each count links to its utterances.</caption>"
+        '<table class="table table-sm table-bordered w-auto mt-2 {}">'
+        "<caption>{}</caption>"
         '<thead><tr><th scope="col"><span class="visually-hidden">{} \\ {}</span></th>{}</tr>'
         "</thead><tbody>{}</tbody></table>",
-        first,
-        second,
+        css,
+        caption,
         first,
         second,
         head,
         format_html_join("", '<tr><th scope="row">{}</th>{}</tr>', rows),
+    )
+
+
+@register.simple_tag
+def confusion_table(pair: PairAgreement, cells_url: str) -> SafeString:
+    """A pair's confusion matrix whose counts link to their utterances."""
+    first, second = (str(coder) for coder in pair.coders)
+    return _matrix_table(
+        pair.confusion,
+        first,
+        second,
+        css="confusion-table",
+        caption=f"Rows: {first}; columns: {second}. Each count links to its utterances.",
+        cells_url=cells_url,
+    )
+
+
+@register.simple_tag
+def presence_tables(pair: PairAgreement) -> SafeString:
+    """Each code's present/absent 2 × 2 table between the pair, one row per code: both gave
+    it, only the first, only the second, neither; and the code's κ (with a note when it
+    cannot be computed)."""
+    first, second = (str(coder) for coder in pair.coders)
+    rows = []
+    for code, table in pair.presence.items():
+        (neither, only_second), (only_first, both) = table.tolist()
+        kappa = pair.per_code[code]
+        rows.append(
+            (
+                code,
+                both,
+                only_first,
+                only_second,
+                neither,
+                stat(kappa.value),
+                "" if kappa.defined else kappa.note or "",
+            )
+        )
+    return format_html(
+        '<table class="table table-sm table-bordered w-auto mt-2 presence-table">'
+        "<caption>Each code present or absent: utterances where both coders gave it, only "
+        "{}, only {}, or neither.</caption>"
+        '<thead><tr><th scope="col">Code</th><th scope="col">Both</th>'
+        '<th scope="col">Only {}</th><th scope="col">Only {}</th>'
+        '<th scope="col">Neither</th><th scope="col">κ</th><th scope="col">Note</th></tr></thead>'
+        "<tbody>{}</tbody></table>",
+        first,
+        second,
+        first,
+        second,
+        format_html_join(
+            "",
+            '<tr><th scope="row">{}</th><td class="text-end table-success">{}</td>'
+            '<td class="text-end">{}</td><td class="text-end">{}</td>'
+            '<td class="text-end table-success">{}</td><td class="text-end">{}</td>'
+            '<td class="small text-body-secondary">{}</td></tr>',
+            rows,
+        ),
+    )
+
+
+@register.simple_tag
+def set_confusion_table(pair: PairAgreement, matrix: Any) -> SafeString:
+    """The confusion matrix of one set of codes that exclude each other (SR vs CR), with
+    "neither" for utterances holding none of them."""
+    first, second = (str(coder) for coder in pair.coders)
+    labels = [str(label) for label in matrix.index]
+    members = " vs ".join(label for label in labels if label != "neither" and "+" not in label)
+    return _matrix_table(
+        matrix,
+        first,
+        second,
+        css="set-confusion-table",
+        caption=f"{members}: rows {first}, columns {second}; “neither” is an utterance with "
+        "none of them.",
     )

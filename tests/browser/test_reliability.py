@@ -7,7 +7,9 @@ from demo.seed import DEMO_PASSWORD
 
 
 @pytest.mark.django_db(transaction=True)
-def test_researcher_opens_a_confusion_cell_from_the_heatmap(page, live_server, sign_in):
+def test_researcher_reads_per_code_and_reflection_tables_then_the_disagreements(
+    page, live_server, sign_in
+):
     call_command("seed_demo", stdout=StringIO())
     sign_in(page, "researcher", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/reliability/")
@@ -15,38 +17,21 @@ def test_researcher_opens_a_confusion_cell_from_the_heatmap(page, live_server, s
     page.wait_for_selector("#utterance-heading")
     assert "6 transcripts coded by two or more coders" in page.locator("h2").first.inner_text()
 
-    chart = page.locator(".confusion-chart").first
-    chart.locator(".heatmaplayer").wait_for(state="attached")
-    # Where plotly drew the first off-diagonal cell with a count: a real click on it.
-    target = page.evaluate(
-        """(element) => {
-          const trace = element.data[0];
-          const layout = element._fullLayout;
-          for (let r = 0; r < trace.y.length; r++) {
-            for (let c = 0; c < trace.x.length; c++) {
-              if (trace.z[r][c] > 0 && trace.x[c] !== trace.y[r]) {
-                return {
-                  x: layout.xaxis._offset + layout.xaxis.l2p(c),
-                  y: layout.yaxis._offset + layout.yaxis.l2p(r),
-                  row: trace.y[r], col: trace.x[c], count: trace.z[r][c],
-                };
-              }
-            }
-          }
-          return null;
-        }""",
-        chart.element_handle(),
-    )
-    assert target is not None
-    chart.click(position={"x": target["x"], "y": target["y"]})
-    page.wait_for_url("**/reliability/cell/**")
+    # MITI 4.2.1 codes several behaviours per utterance: no matrix over every combination,
+    # but each code present or absent, and SR against CR with "neither".
+    assert page.locator(".confusion-chart").count() == 0
+    presence = page.locator("table.presence-table").first
+    assert presence.locator("th[scope=row]", has_text="SR").count() >= 1
+    reflections = page.locator("table.set-confusion-table", has_text="SR vs CR").first
+    headers = reflections.locator("thead th").all_inner_texts()
+    assert headers[1:4] == ["SR", "CR", "neither"]
 
-    assert target["row"] in page.locator("h1").inner_text()
+    page.get_by_role("link", name="List all disagreements").first.click()
+    page.wait_for_url("**/reliability/cell/**")
     rows = page.locator("table.disagreements tbody tr")
-    assert rows.count() == target["count"]
+    assert rows.count() > 0
     first_row = rows.first.locator("td")
-    assert first_row.nth(3).inner_text() == target["row"]
-    assert first_row.nth(4).inner_text() == target["col"]
+    assert first_row.nth(3).inner_text() != first_row.nth(4).inner_text()
 
 
 @pytest.mark.django_db(transaction=True)

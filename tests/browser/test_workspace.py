@@ -372,6 +372,78 @@ def test_the_servers_tally_corrects_the_panel_after_changes_are_saved(
     )
 
 
+@pytest.mark.browser
+def test_a_reflection_key_swaps_within_the_set_and_undo_brings_the_other_back(
+    page, live_server, sign_in, coder, coding
+):
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    page.keyboard.press("q")
+    page.keyboard.press("c")
+    page.keyboard.press("s")  # SR replaces CR: MITI 4.2.1 allows one reflection
+    page.keyboard.press("w")
+    page.keyboard.press("p")  # Persuade replaces Persuade with
+    saved(page)
+    assert stored(coding) == [(1, "Persuade"), (1, "Q"), (1, "SR")]
+    assert sorted(badges(page, coding, 1)) == ["Persuade", "Q", "SR"]
+    page.keyboard.press("Control+z")  # Persuade with is back
+    page.keyboard.press("Control+z")  # and cleared
+    saved(page)
+    assert stored(coding) == [(1, "Q"), (1, "SR")]
+    page.keyboard.press("Control+z")  # one step takes the swap back: CR again
+    saved(page)
+    assert stored(coding) == [(1, "CR"), (1, "Q")]
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    assert sorted(badges(page, coding, 1)) == ["CR", "Q"]
+
+
+@pytest.mark.browser
+def test_a_note_is_private_until_ticked_for_feedback_and_only_then_reaches_the_practitioner(
+    page, live_server, sign_in, coder, coding, practitioner_user
+):
+    from coding.services.codings import coding_submit
+
+    sign_in(page, coder.username, PASSWORD)
+    open_workspace(page, live_server, coding)
+    first, third = (coding.transcript.utterances.get(position=p) for p in (1, 3))
+    page.keyboard.press("n")
+    box = page.locator(".ws-note-form")
+    checkbox = box.get_by_label("For feedback: the practitioner sees this note", exact=False)
+    assert checkbox.is_visible() and not checkbox.is_checked()
+    box.locator("textarea").fill("Or is this Persuade? Discuss in supervision.")
+    page.keyboard.press("Enter")
+    assert page.locator(f"#u{first.pk} .utt-note").get_attribute("data-feedback") is None
+    page.keyboard.press("j")
+    page.keyboard.press("n")
+    page.locator(".ws-note-form textarea").fill("A lovely double-sided reflection")
+    page.locator(".ws-note-form input[name=for_feedback]").check()
+    page.keyboard.press("s")  # typed on the checkbox: the note's, never a code
+    page.keyboard.press("Enter")
+    saved(page)
+    assert page.locator(f"#u{third.pk} .utt-note").get_attribute("data-feedback") == "1"
+    assert dict(UtteranceNote.objects.values_list("utterance__position", "for_feedback")) == {
+        1: False,
+        3: True,
+    }
+    assert stored(coding) == []
+    page.reload()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    page.locator(f"#u{third.pk} .utt-text").click()
+    page.keyboard.press("n")
+    assert page.locator(".ws-note-form input[name=for_feedback]").is_checked()
+    page.keyboard.press("Escape")
+
+    coding.refresh_from_db()
+    coding_submit(coding=coding, actor=coder)
+    page.context.clear_cookies()
+    sign_in(page, practitioner_user.username, PASSWORD)
+    page.goto(f"{live_server.url}/codings/{coding.pk}/feedback/")
+    text = page.locator("main").inner_text()
+    assert "A lovely double-sided reflection" in text
+    assert "Discuss in supervision" not in text
+
+
 def test_a_supervisor_starts_coding_from_the_transcript_page(
     page, live_server, sign_in, agency, practitioner, supervisor
 ):

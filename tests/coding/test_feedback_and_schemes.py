@@ -23,7 +23,10 @@ def submitted(agency, practitioner, coder):
         submitted=True,
     )
     UtteranceNote.objects.create(
-        coding=coding, utterance=transcript.utterances.get(position=3), text="Lovely double-sided"
+        coding=coding,
+        utterance=transcript.utterances.get(position=3),
+        text="Lovely double-sided",
+        for_feedback=True,
     )
     coding.notes = "Warm session; ask more open questions."
     coding.save()

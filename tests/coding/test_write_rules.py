@@ -220,22 +220,22 @@ def test_a_code_of_another_scheme_or_an_utterance_elsewhere_is_refused_by_every_
 
 
 def test_a_rule_joining_the_rules_holds_on_every_write_path(coding, monkeypatch):
-    # The scheme may one day make SR and CR exclude each other within one dimension: one
-    # more function in CODE_RULES, and every path that writes codes keeps it.
-    def reflections_exclude_each_other(code, speaker_role, others):
-        pair = {"SR", "CR"}
+    # A rule added to CODE_RULES (here, say, that an affirmation is never also a question)
+    # is kept by every path that writes codes.
+    def affirm_is_not_a_question(code, speaker_role, others):
+        pair = {"Q", "AF"}
         if code.abbreviation in pair and any(o.abbreviation in pair for o in others):
-            return "an utterance is a simple or a complex reflection, not both"
+            return "an utterance is an affirmation or a question, not both"
         return None
 
-    monkeypatch.setattr(rules, "CODE_RULES", (*rules.CODE_RULES, reflections_exclude_each_other))
+    monkeypatch.setattr(rules, "CODE_RULES", (*rules.CODE_RULES, affirm_is_not_a_question))
     u3 = _at(coding, 3)
-    utterance_code_set(coding=coding, utterance=u3, code=factories.code("SR"))
+    utterance_code_set(coding=coding, utterance=u3, code=factories.code("Q"))
     assert (
-        _refusals(coding, u3, factories.code("CR"))
-        == ["an utterance is a simple or a complex reflection, not both"] * 4
+        _refusals(coding, u3, factories.code("AF"))
+        == ["an utterance is an affirmation or a question, not both"] * 4
     )
-    assert utterance_code_set(coding=coding, utterance=u3, code=factories.code("Q"))
+    assert utterance_code_set(coding=coding, utterance=u3, code=factories.code("SR"))
 
 
 def test_code_refusal_reads_as_the_rules_do(transcript):
@@ -293,3 +293,26 @@ def test_a_write_to_a_coding_deleted_meanwhile_is_refused_with_a_message(coding,
     with pytest.raises(CodingLocked, match="no longer exists"):
         writes[write]()
     assert not UtteranceCode.objects.filter(coding_id=coding.pk).exists()
+
+
+def test_every_write_path_refuses_two_codes_of_an_exclusive_set(coding, transcript, supervisor):
+    u3 = _at(coding, 3)
+    utterance_code_set(coding=coding, utterance=u3, code=factories.code("SR"))
+    before = _state(coding)
+    assert (
+        _refusals(coding, u3, factories.code("CR"))
+        == [
+            "CR and SR exclude each other on one utterance in Practitioner behaviour: clear SR "
+            "before setting CR"
+        ]
+        * 4
+    )
+    assert _state(coding) == before
+    consensus = factories.make_coding(transcript, supervisor, kind=CodingKind.CONSENSUS)
+    with pytest.raises(ValidationError, match="exclude each other"):
+        consensus_codes_replace(
+            consensus=consensus,
+            utterance=_at(consensus, 1),
+            codes=[factories.code("SR"), factories.code("CR")],
+        )
+    assert not UtteranceCode.objects.filter(coding=consensus).exists()

@@ -498,3 +498,29 @@ def test_import_runs_in_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         run(*import_args(coded_file(rows), "--practitioner", "Dana Reyes"))
     assert Coding.objects.count() == 40
+
+
+def test_rows_giving_two_codes_of_an_exclusive_set_are_all_named_and_nothing_imported(
+    agency, practitioner, coded_file
+):
+    rows = session_rows(
+        "volleys",
+        ["ana", "ben"],
+        codes={
+            "ana": {1: "SR;CR", 3: "Q"},
+            "ben": {1: "Persuade; Persuade with", 3: "Complex reflection;SR"},
+        },
+    )
+    path = coded_file(rows)
+    before = snapshot()
+    with pytest.raises(CommandError) as caught:
+        run(
+            "import_codings", str(path), "--agency", "home", "--scheme", "miti-4.2.1",
+            "--practitioner", practitioner.display_name,
+        )  # fmt: skip
+    message = str(caught.value)
+    # Header is row 1: ana's utterance 1 is row 2, ben's utterances 1 and 3 rows 6 and 8.
+    assert "SR and CR in Practitioner behaviour on rows 2, 8" in message
+    assert "Persuade and Persuade with in Practitioner behaviour on row 6" in message
+    assert "\n" not in message
+    assert snapshot() == before

@@ -2,7 +2,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../../static/js/lib/codes.mjs";
+import { readFileSync } from "node:fs";
+
+import {
+  CodingState,
+  accepts,
+  codeSteps,
+  exclusionRule,
+  exclusiveIds,
+  reverseSteps,
+} from "../../static/js/lib/codes.mjs";
 
 // A multi-code practitioner dimension (MITI 4.2.1) and a single-code client dimension (MISC).
 const Q = { id: 1, abbr: "Q", dim: 10, multiple: true, speaker: "practitioner" };
@@ -90,4 +99,57 @@ test("a code applies to its dimension's speaker, or to anyone", () => {
   assert.equal(accepts(Q, "practitioner"), true);
   assert.equal(accepts(Q, "client"), false);
   assert.equal(accepts({ ...Q, speaker: "any" }, "other"), true);
+});
+
+// The shipped MITI 4.2.1 scheme, as the workspace is given it: one dimension, codes numbered
+// in their order, the dimension's exclusive sets by abbreviation.
+function shippedMiti() {
+  const url = new URL("../../coding/shipped_schemes/miti-4.2.1.json", import.meta.url);
+  const scheme = JSON.parse(readFileSync(url, "utf-8"));
+  const [dimension] = scheme.dimensions;
+  const codes = dimension.codes.map((code, index) => ({
+    id: index + 1,
+    abbr: code.abbreviation,
+    dim: 7,
+    multiple: dimension.multiple,
+    speaker: dimension.speaker,
+  }));
+  const byAbbr = Object.fromEntries(codes.map((code) => [code.abbr, code]));
+  const sets = (dimension.exclusive || []).map((group) => ({ dim: 7, codes: group }));
+  return { codes, byAbbr, excludes: exclusionRule(codes, { exclusive: exclusiveIds(codes, sets) }) };
+}
+
+test("in MITI 4.2.1 a reflection key swaps SR and CR, and Q stays beside them", () => {
+  const { byAbbr, excludes } = shippedMiti();
+  const { SR, CR, Q } = byAbbr;
+  assert.deepEqual(codeSteps(new Set([CR.id, Q.id]), SR, true, excludes), [
+    [CR.id, false],
+    [SR.id, true],
+  ]);
+  assert.deepEqual(codeSteps(new Set([SR.id]), CR, true, excludes), [
+    [SR.id, false],
+    [CR.id, true],
+  ]);
+  assert.deepEqual(codeSteps(new Set([SR.id]), Q, true, excludes), [[Q.id, true]]);
+});
+
+test("in MITI 4.2.1 Persuade and Persuade with replace each other", () => {
+  const { byAbbr, excludes } = shippedMiti();
+  const persuade = byAbbr["Persuade"];
+  const withPermission = byAbbr["Persuade with"];
+  assert.deepEqual(codeSteps(new Set([persuade.id]), withPermission, true, excludes), [
+    [persuade.id, false],
+    [withPermission.id, true],
+  ]);
+});
+
+test("exclusive sets map abbreviations of their own dimension only", () => {
+  const other = { id: 9, abbr: "SR", dim: 99, multiple: true, speaker: "client" };
+  assert.deepEqual(
+    exclusiveIds([Q, SR, CR, other], [
+      { dim: 10, codes: ["SR", "CR"] },
+      { dim: 10, codes: ["SR", "XX"] },
+    ]),
+    [[SR.id, CR.id]]
+  );
 });

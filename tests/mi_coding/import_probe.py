@@ -33,6 +33,9 @@ HEAVY = (
     "plotly",
     "openpyxl",
     "docx",
+    "sklearn",
+    "joblib",
+    "celery",
 )
 
 

@@ -9,7 +9,8 @@ from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import UniqueConstraint
 
-from accounts.models import Agency, Membership, Practitioner, Role, Team
+from accounts.models import Agency, Invitation, Membership, Practitioner, Role, Team
+from api.models import AccessToken
 from coding.models import (
     Code,
     Coding,
@@ -31,6 +32,7 @@ from workflow.models import (
     Assignment,
     CalibrationAttempt,
     CalibrationCoding,
+    CalibrationRetake,
     DecisionSource,
     GoldStandard,
     ReliabilitySet,
@@ -512,3 +514,54 @@ def test_sqlite_messages_name_the_constraint_of_their_columns():
     assert constraint_name(unique) == "team_name_unique_in_agency"
     assert constraint_name(check) == "membership_role_valid"
     assert constraint_name(IntegrityError("NOT NULL constraint failed: x.y")).startswith("NOT NULL")
+
+
+def test_invitations_hold_a_known_role_and_status(agency):
+    def invite(**fields):
+        return Invitation.objects.create(
+            agency=agency,
+            expires_at=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+            **{"role": Role.CODER, "token_hash": f"h{Invitation.objects.count()}", **fields},
+        )
+
+    invite()
+    refused(lambda: invite(role="owner", token_hash="h-role"), "invitation_role_valid")
+    refused(lambda: invite(status="lost", token_hash="h-status"), "invitation_status_valid")
+
+
+def test_access_tokens_hold_a_known_scope_and_expire_after_creation(agency, coder):
+    def token(**fields):
+        return AccessToken.objects.create(
+            user=coder,
+            agency=agency,
+            name="scripts",
+            prefix="abc",
+            **{
+                "digest": f"d{AccessToken.objects.count()}",
+                "expires_at": datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+                **fields,
+            },
+        )
+
+    token()
+    refused(lambda: token(scope="admin", digest="d-scope"), "access_token_scope_valid")
+    refused(
+        lambda: token(
+            digest="d-expiry", expires_at=datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        ),
+        "access_token_expires_after_creation",
+    )
+
+
+def test_one_unused_retake_per_coder_and_set(agency, coder, supervisor):
+    training_set = TrainingSet.objects.create(
+        agency=agency, name="Retakes", scheme=factories.miti()
+    )
+
+    def allow():
+        return CalibrationRetake.objects.create(
+            agency=agency, training_set=training_set, coder=coder, allowed_by=supervisor
+        )
+
+    allow()
+    refused(allow, "one_unused_retake_per_coder")

@@ -69,7 +69,9 @@ def test_page_starts_with_the_form_and_says_what_to_do(client_for, researcher) -
     assert "report" not in response.context
 
 
-def test_researcher_sees_kappa_icc_and_heatmaps(client_for, researcher, double_coded) -> None:
+def test_researcher_sees_kappa_icc_and_per_code_and_set_tables(
+    client_for, researcher, double_coded
+) -> None:
     response = compute(client_for(researcher))
     assert response.status_code == 200
     report = response.context["report"]
@@ -78,20 +80,50 @@ def test_researcher_sees_kappa_icc_and_heatmaps(client_for, researcher, double_c
     (behaviour,) = report.dimensions
     pair = behaviour.result.pairs[0]
     assert pair.units == 15
-    assert pair.confusion.loc["SR", "Q"] == 3
+    # Each code present or absent: [[neither, only ben], [only ana, both]].
+    assert pair.presence["Q"].tolist() == [[6, 3], [0, 6]]
+    assert pair.presence["SR"].tolist() == [[12, 0], [3, 0]]
+    assert pair.presence["AF"].tolist() == [[12, 3], [0, 0]]
+    reflections, persuade = pair.sets
+    assert reflections.loc["SR", "neither"] == 3
+    assert reflections.loc["CR", "CR"] == 3
+    assert reflections.loc["neither", "neither"] == 9
+    assert list(reflections.index) == ["SR", "CR", "neither"]
+    assert persuade.loc["neither", "neither"] == 15
     content = response.content.decode()
-    assert 'id="confusion-figures"' in content
-    assert "vendor/plotly/plotly.min.js" in content
-    assert "js/reliability.js" in content
+    # No matrix over every combination of codes: per-code and per-set tables instead.
+    assert response.context["figures"] == {}
+    assert "confusion-chart" not in content
+    assert "vendor/plotly/plotly.min.js" not in content
+    assert content.count('class="table table-sm table-bordered w-auto mt-2 presence-table"') == 1
+    assert "SR vs CR: rows ana, columns ben" in content
+    assert "Persuade vs Persuade with: rows ana, columns ben" in content
     assert "ICC(2,1)" in content
+    assert "dimension=behaviour&amp;a=ana&amp;b=ben" in content  # every disagreement listed
+
+
+def test_a_single_code_dimension_keeps_its_heatmap(
+    client_for, researcher, agency, practitioner, coder, coder2
+) -> None:
+    from coding.services.schemes import scheme_load
+
+    talk, _ = scheme_load(definition=TALK_SCHEME, agency=agency)
+    for _ in range(2):
+        transcript = factories.make_transcript(agency, practitioner, utterances=6)
+        factories.make_coding(transcript, coder, talk, codes={2: ["CT"], 4: ["ST"]}, submitted=True)
+        factories.make_coding(
+            transcript, coder2, talk, kind=CodingKind.DOUBLE, codes={2: ["CT"]}, submitted=True
+        )
+    response = client_for(researcher).get(INDEX, {"scheme": "client-talk"})
     figures = response.context["figures"]
-    heatmap = next(iter(figures.values()))["data"][0]
-    assert heatmap["type"] == "heatmap"
-    cells_url = next(iter(figures.values()))["cells_url"]
+    (figure,) = figures.values()
+    assert figure["data"][0]["type"] == "heatmap"
+    content = response.content.decode()
+    assert "vendor/plotly/plotly.min.js" in content
+    assert "presence-table" not in content
+    cells_url = figure["cells_url"]
     assert cells_url.startswith(CELL)
-    assert "dimension=behaviour&a=ana&b=ben" in cells_url
-    sr_q = f"{cells_url}&row=SR&col=Q"
-    assert sr_q in content.replace("&amp;", "&")  # the table view links the same cell
+    assert f"{cells_url}&row=ST&col=no code".replace(" ", "+") in content.replace("&amp;", "&")
 
 
 def test_page_defaults_to_the_busiest_scheme(client_for, researcher, double_coded) -> None:

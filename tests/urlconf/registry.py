@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tests import factories
-from tests.urlconf.walk import Route
+from tests.urlconf.walk import Route, all_routes
 from tests.urlconf.world import World
 
 Builder = Callable[[World], dict[str, object]]
@@ -277,10 +277,46 @@ REGISTRY: dict[str, Entry] = {
     "exchange:import_cancel": Entry(
         kwargs=lambda w: {"token": w.tokens["import"]}, target="import"
     ),
+    # Invitations. A live link is its own key (whoever holds it may open it: tests/accounts
+    # covers that); a withdrawn one must tell nobody anything. Answering an invitation from
+    # the account page needs the link opened in the same session, so no persona reaches it.
+    "invitation": Entry(
+        kwargs=lambda w: {"token": w.tokens["withdrawn_invitation"]},
+        target="invitation",
+        control="",
+    ),
+    "invitation_respond": Entry(kwargs=pk("invitation"), target="invitation", control=""),
+    "accounts:invitation_revoke": Entry(kwargs=pk("invitation"), target="invitation"),
+    "accounts:member_unlock": Entry(kwargs=pk("membership"), target="membership"),
+    # Calibration retakes: allowed from a coder's attempt, withdrawn while unused.
+    "workflow:retake_allow": Entry(kwargs=pk("attempt"), target="attempt", control="supervisor"),
+    "workflow:retake_withdraw": Entry(kwargs=pk("retake"), target="retake", control="supervisor"),
+    # API tokens: only their owner sees or revokes them.
+    "api:token_revoke": Entry(kwargs=pk("access_token"), target="access_token"),
+    # A path under /api/v1/ that is no operation: a problem document, whoever asks.
+    "api:unknown": Entry(kwargs=lambda w: {"path": f"transcripts/{w.transcript.pk}/x/"}),
 }
 
-# Models with no agency: shared by all, not tenant data.
-SHARED_MODELS = {"auth.group"}
+# The operations of the API take a token, not a session: tests/api/test_access_matrix.py
+# walks them from the OpenAPI schema with the tokens of an outsider and a blinded coder.
+# Here they would only ever answer 401; ``test_the_api_matrix_takes_every_api_operation``
+# checks that every one left out is in that schema.
+API_PREFIX = "api/v1/"
+API_PAGES = {"api:schema", "api:docs", "api:unknown"}
+
+
+def is_api_operation(route: Route) -> bool:
+    return route.route.startswith(API_PREFIX) and route.key not in API_PAGES
+
+
+def matrix_routes() -> list[Route]:
+    """Every route the page matrices walk: all of the URLconf but the API's operations."""
+    return [route for route in all_routes() if not is_api_operation(route)]
+
+
+# Models with no agency: shared by all, or the sign-in throttle's records of usernames and
+# addresses, which name no agency. The admin site refuses the outsider before it looks.
+SHARED_MODELS = {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
 
 # How an object of an agency is found, tried in turn, for models the admin site lists.
 AGENCY_PATHS = (
@@ -293,6 +329,7 @@ AGENCY_PATHS = (
     "training_set__agency",
     "scheme__agency",
     "summary_score__scheme__agency",
+    "user__memberships__agency",
 )
 
 
@@ -329,7 +366,7 @@ def admin_kwargs(route: Route, world: World) -> dict[str, object]:
     for name in route.kwargs:
         if name == "object_id" and "content_type_id" in route.kwargs:
             kwargs[name] = str(world.transcript.pk)
-        elif name in ("object_id", "id"):
+        elif name in ("object_id", "id", "pk"):
             assert model is not None, f"no admin model for {route.key}"
             if model._meta.label_lower in SHARED_MODELS:
                 kwargs[name] = "1"

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.urlconf.registry import entry_for, is_admin, kwargs_for, listed
+from tests.urlconf.registry import entry_for, is_admin, kwargs_for, listed, matrix_routes
 from tests.urlconf.requests import body, describe, forms_of, send, url_of
-from tests.urlconf.walk import Route, all_routes
+from tests.urlconf.walk import Route
 from tests.urlconf.world import World
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = [route for route in all_routes() if not is_admin(route)]
+ROUTES = [route for route in matrix_routes() if not is_admin(route)]
 # Past a signed 64-bit key, past an unsigned one, far past both; zero; negative; not a number;
 # a digit Python's str.isdigit() accepts and int() refuses.
 BAD_IDS = ("0", "-1", str(2**63), str(2**64), str(10**30), "x", "²")

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.urlconf.registry import entry_for, is_admin, kwargs_for, listed
+from tests.urlconf.registry import entry_for, is_admin, kwargs_for, listed, matrix_routes
 from tests.urlconf.requests import body, describe, refusal_problem, send, url_of
-from tests.urlconf.walk import Route, all_routes
+from tests.urlconf.walk import Route
 from tests.urlconf.world import SITUATIONS, Situation, World, build_situation
 
 pytestmark = pytest.mark.django_db
 
-ROUTES = all_routes()
+ROUTES = matrix_routes()
 SITE = [route for route in ROUTES if not is_admin(route)]
 OF_CODINGS = [route for route in SITE if listed(route).target in ("coding", "consensus")]
 # Pages that show a coder their own work: the transcript, their coding, their calibration.

@@ -17,8 +17,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.invitations import invitation_create, invitation_revoke
 from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, User
+from api.services import token_create
 from coding.models import Coding, CodingKind, CodingScheme, GlobalRating, ThresholdOverride
 from coding.services.schemes import scheme_load
 from coding.services.workspace import coding_notes_set, utterance_note_set
@@ -29,6 +33,7 @@ from workflow.models import (
     AdjudicationDecision,
     Assignment,
     CalibrationAttempt,
+    CalibrationRetake,
     ReliabilitySet,
     TrainingSet,
 )
@@ -116,7 +121,9 @@ def plant_notes(coding: Coding) -> None:
     coder must never read while the coding is blind."""
     # The agency's marker too, so the tenancy matrix catches notes shown to another agency.
     marker = f"{coding_marker(coding)} in {coding.transcript.agency.name}"
-    if coding.is_submitted:
+    if coding.is_submitted or coding.kind == CodingKind.CONSENSUS:
+        # What the services refuse (a submitted coding; a consensus, which changes only
+        # through its adjudication) is written as stored data.
         Coding.objects.filter(pk=coding.pk).update(notes=f"Overall {marker}.")
         coding.utterance_notes.create(utterance=coding.transcript.utterances.first(), text=marker)
     else:
@@ -251,6 +258,31 @@ def build_world(slug: str, marker: str) -> World:
         created_by=sup,
     )
     objects["reliability_set"].transcripts.set([coded])
+
+    # Access: a pending invitation, a withdrawn one, a retake permission, an API token.
+    objects["invitation"], _ = invitation_create(
+        agency=agency, role=Role.CODER, actor=people["admin"], note=f"For {marker}"
+    )
+    withdrawn, world.tokens["withdrawn_invitation"] = invitation_create(
+        agency=agency, role=Role.CODER, actor=people["admin"], note=f"Withdrawn {marker}"
+    )
+    invitation_revoke(invitation=withdrawn, actor=people["admin"])
+    objects["retake"] = CalibrationRetake.objects.create(
+        agency=agency,
+        training_set=objects["training_set"],
+        coder=people["coder2"],
+        allowed_by=sup,
+    )
+    objects["access_token"], _ = token_create(
+        user=people["admin"], agency=agency, name=f"Scripts {marker}", scope="read", days=30
+    )
+    # Two-factor devices of the admin: an authenticator app and recovery codes.
+    objects["totp_device"] = TOTPDevice.objects.create(
+        user=people["admin"], name=f"Phone {marker}", confirmed=True
+    )
+    objects["static_device"] = StaticDevice.objects.create(
+        user=people["admin"], name=f"Recovery {marker}", confirmed=True
+    )
 
     objects["audit_event"] = AuditEvent.objects.filter(agency=agency).first()
     world.sessions = {role: sign_in(user) for role, user in people.items()}

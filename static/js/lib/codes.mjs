@@ -34,6 +34,18 @@ export function exclusionRule(codes, { exclusive = [] } = {}) {
   };
 }
 
+// The scheme's exclusive sets ([{dim, codes: [abbreviation, …]}], as the scheme JSON names
+// them on a dimension) as lists of code ids, for `exclusionRule`. Abbreviations the page does
+// not know are left out; a set left with fewer than two codes excludes nothing.
+export function exclusiveIds(codes, sets) {
+  const ids = new Map(codes.map((code) => [code.dim + "\u0000" + code.abbr, code.id]));
+  return sets
+    .map((set) =>
+      set.codes.map((abbr) => ids.get(set.dim + "\u0000" + abbr)).filter((id) => id !== undefined)
+    )
+    .filter((group) => group.length > 1);
+}
+
 // The steps, in order, that make `code` present (on) or absent on an utterance that now holds
 // the ids in `held`: [[codeId, present], …]; empty when nothing would change.
 export function codeSteps(held, code, on, excludes) {

@@ -19,25 +19,34 @@ export function createNoteEditor({ template, list, onSave }) {
     list.focus({ preventScroll: true });
   }
 
+  // existing: {text, forFeedback}; onSave(id, next, existing) with next of the same shape.
   function open(li, id, existing) {
     if (!template) return;
     close();
     form = template.content.firstElementChild.cloneNode(true);
     const area = form.querySelector("textarea");
-    area.value = existing;
+    const feedback = form.querySelector("input[name=for_feedback]");
+    area.value = existing.text;
+    if (feedback) feedback.checked = existing.forFeedback;
     li.appendChild(form);
     area.focus();
     const save = () => {
-      const text = area.value.trim();
+      const next = { text: area.value.trim(), forFeedback: Boolean(feedback && feedback.checked) };
       close();
-      if (text !== existing) onSave(id, text, existing);
+      if (!next.text) next.forFeedback = false;
+      if (next.text !== existing.text || next.forFeedback !== existing.forFeedback) {
+        onSave(id, next, existing);
+      }
     };
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       save();
     });
-    area.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey) {
+    // Keys typed in the note box (its checkbox included) are the note's, never the
+    // workspace's: a letter on the checkbox must not set a code.
+    form.addEventListener("keydown", (event) => {
+      event.stopPropagation();
+      if (event.key === "Enter" && !event.shiftKey && event.target.tagName !== "BUTTON") {
         event.preventDefault();
         save();
       } else if (event.key === "Escape") {

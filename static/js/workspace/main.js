@@ -6,7 +6,7 @@
 
 import { csrfToken } from "../csrf.js";
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.mjs";
-import { CodingState, accepts, codeSteps, exclusionRule, reverseSteps } from "../lib/codes.mjs";
+import { CodingState, accepts, codeSteps, exclusionRule, exclusiveIds, reverseSteps } from "../lib/codes.mjs";
 import { idFromHash, startIndex } from "../lib/selection.mjs";
 import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
@@ -41,8 +41,10 @@ const state = new CodingState(
   transcript.held
 );
 // What setting a code clears first: the other code of a single-code dimension, and the other
-// members of any set of mutually exclusive codes the page is given (lists of code ids).
-const excludes = exclusionRule(config.codes, { exclusive: config.exclusive || [] });
+// members of any set of mutually exclusive codes the scheme declares (SR and CR in MITI 4.2.1).
+const excludes = exclusionRule(config.codes, {
+  exclusive: exclusiveIds(config.codes, config.exclusive || []),
+});
 const undoStack = [];
 
 // ------------------------------------------------------------------ the palette
@@ -223,16 +225,21 @@ function setGlobal(scaleId, value, previous) {
 
 // ------------------------------------------------------------------ notes
 
-function setNote(id, text) {
-  transcript.renderNote(id, text);
-  queue.enqueue({ key: "note:" + id, endpoint: "note", body: { utterance: id, text } });
+// note: {text, forFeedback}; only a note marked for feedback reaches the practitioner.
+function setNote(id, note) {
+  transcript.renderNote(id, note.text, note.forFeedback);
+  queue.enqueue({
+    key: "note:" + id,
+    endpoint: "note",
+    body: { utterance: id, text: note.text, for_feedback: note.forFeedback },
+  });
 }
 
 const notes = createNoteEditor({
   template: document.getElementById("ws-note-template"),
   list,
-  onSave(id, text, previous) {
-    setNote(id, text);
+  onSave(id, note, previous) {
+    setNote(id, note);
     undoStack.push({ label: "note", revert: () => setNote(id, previous), utterance: id });
   },
 });
@@ -356,7 +363,8 @@ bindClicks({ list, act });
 const leftover = editable ? queue.pending() : [];
 leftover.forEach((op) => {
   if (op.endpoint === "code") applyLocal(op.body.utterance, op.body.code, op.body.action === "set");
-  else if (op.endpoint === "note") transcript.renderNote(op.body.utterance, op.body.text);
+  else if (op.endpoint === "note")
+    transcript.renderNote(op.body.utterance, op.body.text, Boolean(op.body.for_feedback));
   else if (op.endpoint === "global") showGlobal(op.body.scale, op.body.value);
   else if (op.endpoint === "notes" && notesArea) notesArea.value = op.body.text;
 });

@@ -131,14 +131,20 @@ export function createTranscript({ list, codes, codableRoles, storage, storageKe
           })
       );
     },
+    // {text, forFeedback}: a note is private to coders and supervisors unless marked.
     noteOf(id) {
       const note = itemById.get(id).querySelector(".utt-note");
-      return note ? note.textContent : "";
+      return {
+        text: note ? note.textContent : "",
+        forFeedback: Boolean(note && note.dataset.feedback === "1"),
+      };
     },
-    renderNote(id, text) {
+    renderNote(id, text, forFeedback = false) {
       const note = part(itemById.get(id), "note");
       note.textContent = text;
       note.hidden = !text;
+      if (forFeedback && text) note.dataset.feedback = "1";
+      else delete note.dataset.feedback;
     },
     // Mark the utterances with changes not yet saved.
     markPending(ids) {
