@@ -308,9 +308,6 @@ class TablePage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
-KINDS = ["primary", "double", "consensus", "gold"]
-
-
 class ExportRowOut(serializers.Serializer):
     """The columns every row of an export has; the code, global and score columns follow."""
 
@@ -318,7 +315,7 @@ class ExportRowOut(serializers.Serializer):
     transcript = serializers.CharField()
     coder = serializers.CharField()
     scheme = serializers.CharField()
-    kind = serializers.ChoiceField(choices=KINDS, help_text="The coding's kind.")
+    kind = serializers.CharField(help_text="The coding's kind: primary, double, consensus or gold.")
     score_of_record = serializers.BooleanField(
         help_text="Whether the coding is its session's score of record (its consensus coding, "
         "else its gold standard, else its primary coding), among the codings the token may see."
