@@ -281,7 +281,7 @@ def test_globals_are_rated_and_the_coding_submitted_by_keys(
     assert stored(coding) == [(1, "Q")]
     # The technical and relational globals follow the ratings at once.
     assert score(page, "technical") == "3.50"
-    assert score(page, "relational") == "3"
+    assert score(page, "relational") == "3.00"
 
     page.keyboard.press("Escape")  # back to the transcript, where keys code again
     page.keyboard.press("j")
@@ -331,10 +331,10 @@ def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     page.keyboard.press("j")
     page.keyboard.press("s")
     assert page.locator(f"#count-{factories.code('SR').pk}").inner_text() == "1"
-    assert score(page, "r_q") == "1"
+    assert score(page, "r_q") == "1.00"
     page.keyboard.press("j")
     page.keyboard.press("c")
-    assert score(page, "r_q") == "2"
+    assert score(page, "r_q") == "2.00"
     assert score(page, "pct_cr") == "50%"
     band = page.locator('tr[data-score="r_q"] .band')
     assert band.inner_text() == "Good"
