@@ -111,6 +111,7 @@ def coding_row(coding: Coding) -> dict[str, Any]:
         "status": coding.status,
         "created_at": coding.created_at,
         "submitted_at": coding.submitted_at,
+        "coded_from": coding.coded_from,
     }
 
 
@@ -121,8 +122,16 @@ def coding_detail(coding: Coding, agency: Agency, *, private_notes: bool) -> dic
     (result,) = coding_results([coding], {coding.scheme_id: layout.summaries})
     codes = (
         UtteranceCode.objects.filter(coding=coding)
-        .order_by("utterance__position", "dimension__position", "code__position")
-        .values_list("utterance_id", "utterance__position", "dimension__slug", "code__abbreviation")
+        .order_by(
+            "utterance__position", "volley__start_ms", "dimension__position", "code__position"
+        )
+        .values_list(
+            "utterance_id",
+            "utterance__position",
+            "volley__start_ms",
+            "dimension__slug",
+            "code__abbreviation",
+        )
     )
     notes = (
         notes_shown(coding, private_notes)
@@ -133,8 +142,14 @@ def coding_detail(coding: Coding, agency: Agency, *, private_notes: bool) -> dic
         **coding_row(coding),
         "notes": coding.notes,
         "codes": [
-            {"utterance": utterance, "position": position, "dimension": dimension, "code": code}
-            for utterance, position, dimension, code in codes
+            {
+                "utterance": utterance,
+                "position": position,
+                "volley_ms": volley_ms,
+                "dimension": dimension,
+                "code": code,
+            }
+            for utterance, position, volley_ms, dimension, code in codes
         ],
         "utterance_notes": [
             {

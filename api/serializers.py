@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from api.fields import Flag, Integer, Number, Text
 from api.pagination import PageParams
-from coding.models import CodingKind, CodingStatus
+from coding.models import CodedFrom, CodingKind, CodingStatus
 from mi_coding.ids import MAX_ID
 from transcripts.models import SpeakerRole
 from transcripts.parsers.base import SPEAKER_LABEL_MAX
@@ -263,6 +263,11 @@ class CodingOut(serializers.Serializer):
     status = serializers.ChoiceField(choices=CodingStatus.choices)
     created_at = serializers.DateTimeField()
     submitted_at = serializers.DateTimeField(allow_null=True)
+    coded_from = serializers.ChoiceField(
+        choices=CodedFrom.choices,
+        help_text="transcript: the units are the transcript's utterances; audio: volleys the "
+        "coder marked on the recording.",
+    )
 
 
 class CodingPage(serializers.Serializer):
@@ -271,8 +276,14 @@ class CodingPage(serializers.Serializer):
 
 
 class CodeOut(serializers.Serializer):
-    utterance = serializers.IntegerField(help_text="The utterance's id.")
-    position = serializers.IntegerField()
+    utterance = serializers.IntegerField(
+        allow_null=True, help_text="The utterance's id; null for a code on a volley."
+    )
+    position = serializers.IntegerField(allow_null=True)
+    volley_ms = serializers.IntegerField(
+        allow_null=True,
+        help_text="In a coding made from audio: when the coded volley starts, in ms.",
+    )
     dimension = serializers.CharField()
     code = serializers.CharField()
 

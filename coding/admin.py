@@ -11,6 +11,7 @@ from coding.models import (
     ThresholdOverride,
     UtteranceCode,
     UtteranceNote,
+    Volley,
 )
 
 
@@ -87,6 +88,12 @@ class CodingAdmin(admin.ModelAdmin):
 class UtteranceCodeAdmin(admin.ModelAdmin):
     list_display = ["coding", "utterance", "code"]
     raw_id_fields = ["coding", "utterance", "code", "dimension"]
+
+
+@admin.register(Volley)
+class VolleyAdmin(admin.ModelAdmin):
+    list_display = ["coding", "start_ms", "end_ms", "speaker_role"]
+    raw_id_fields = ["coding"]
 
 
 @admin.register(UtteranceNote)

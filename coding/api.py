@@ -18,10 +18,18 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
-from coding.forms import CodeChangeForm, CodingNotesForm, GlobalRatingForm, UtteranceNoteForm
-from coding.models import Coding, GlobalScale
+from coding.forms import (
+    CodeChangeForm,
+    CodingNotesForm,
+    GlobalRatingForm,
+    UtteranceNoteForm,
+    VolleyChangeForm,
+    VolleyCodeForm,
+)
+from coding.models import Coding, GlobalScale, Volley
 from coding.selectors import coding_results, score_definitions, score_rows
-from coding.services.codes import utterance_code_put
+from coding.services import volleys
+from coding.services.codes import VOLLEY_GONE, utterance_code_put, volley_code_put
 from coding.services.codings import global_rating_set
 from coding.services.locks import CodingLocked
 from coding.services.workspace import coding_notes_set, utterance_note_set
@@ -188,5 +196,90 @@ def tally(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
             "scores": [
                 row.as_json() for row in score_rows(definitions, result.counts, result.globals)
             ],
+        }
+    )
+
+
+def volley_json(volley: Volley) -> Payload:
+    return {"at": volley.start_ms, "end": volley.end_ms, "speaker": volley.speaker_role}
+
+
+def _volley_id(coding: Coding, at: int | None) -> int | None:
+    if at is None:
+        return None
+    return Volley.objects.filter(coding=coding, start_ms=at).values_list("pk", flat=True).first()
+
+
+def _existing(coding: Coding, at: int) -> int:
+    volley_id = _volley_id(coding, at)
+    if volley_id is None:
+        raise ValidationError(VOLLEY_GONE)
+    return volley_id
+
+
+@json_endpoint("POST")
+def volley_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    """Add, move, split, merge or delete one volley; answers the volley as it now is (the
+    new part after a split; null after a delete) and whether anything changed."""
+    data = _cleaned(VolleyChangeForm, payload)
+    coding = _open_coding(request, pk)
+    action, at = data["action"], data["at"]
+    changed = True
+    volley: Volley | None
+    if action == "add":
+        volley, changed = volleys.volley_add(
+            coding=coding, start_ms=at, speaker_role=data["speaker"], end_ms=data["end"]
+        )
+    elif action == "move":
+        moved = _volley_id(coding, data["start"]) if _volley_id(coding, at) is None else None
+        # Sent again after its answer was lost: the volley already starts where it went.
+        volley = volleys.volley_move(
+            coding=coding,
+            volley_id=moved or _existing(coding, at),
+            start_ms=data["start"],
+            end_ms=data["end"],
+        )
+        changed = moved is None
+    elif action == "split":
+        volley = volleys.volley_split(
+            coding=coding, volley_id=_existing(coding, at), at_ms=data["start"]
+        )
+    elif action == "merge":
+        next_id = _volley_id(coding, data["next"])
+        volley = volleys.volley_merge(
+            coding=coding, volley_id=_existing(coding, at), next_id=next_id or 0
+        )
+        changed = next_id is not None
+    else:
+        # A volley already gone (id 0 names none) is deleted again without complaint.
+        changed = volleys.volley_delete(coding=coding, volley_id=_volley_id(coding, at) or 0)
+        volley = None
+    return JsonResponse(
+        {
+            "ok": True,
+            "action": action,
+            "volley": volley_json(volley) if volley else None,
+            "changed": changed,
+        }
+    )
+
+
+@json_endpoint("POST")
+def volley_code_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(VolleyCodeForm, payload)
+    coding = _open_coding(request, pk)
+    change = volley_code_put(
+        coding=coding,
+        volley_id=_existing(coding, data["at"]),
+        code_id=data["code"],
+        present=data["action"] == "set",
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "at": data["at"],
+            "code": change.code_id,
+            "present": change.present,
+            "changed": change.changed,
         }
     )

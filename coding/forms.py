@@ -2,7 +2,7 @@ from typing import Any
 
 from django import forms
 
-from coding.models import CodingScheme
+from coding.models import CodingScheme, VolleySpeaker
 from coding.selectors import ScoreDefinition
 from coding.services.workspace import NOTE_MAX_CHARS
 from mi_coding.ids import IdField
@@ -12,6 +12,46 @@ class CodeChangeForm(forms.Form):
     """One workspace save: make a code present on an utterance, or absent from it."""
 
     utterance = IdField()
+    code = IdField()
+    action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
+
+
+# Times on a recording, in milliseconds: what a PositiveIntegerField holds everywhere.
+MAX_MS = 2**31 - 1
+
+
+def _ms(**kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=MAX_MS, **kwargs)
+
+
+class VolleyChangeForm(forms.Form):
+    """One change to a coding's volleys. A volley is named by the instant it starts (``at``,
+    in ms), unique within a coding, so changes queued offline need no ids from the server:
+    add a volley at ``at``; move it to ``start`` (ending at ``end``, or at the next volley);
+    split it at ``start``; merge the one starting at ``next`` into it; delete it."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("add", "move", "split", "merge", "delete")]
+    )
+    at = _ms()
+    speaker = forms.ChoiceField(choices=VolleySpeaker.choices, required=False)
+    start = _ms(required=False)
+    end = _ms(required=False)
+    next = _ms(required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        needs = {"add": "speaker", "move": "start", "split": "start", "merge": "next"}
+        wanted = needs.get(cleaned.get("action", ""))
+        if wanted and cleaned.get(wanted) in (None, ""):
+            raise forms.ValidationError(f"{cleaned['action']} needs {wanted}")
+        return cleaned
+
+
+class VolleyCodeForm(forms.Form):
+    """Make a code present on the volley starting at ``at`` (ms), or absent from it."""
+
+    at = _ms()
     code = IdField()
     action = forms.ChoiceField(choices=[("set", "set"), ("clear", "clear")])
 

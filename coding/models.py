@@ -18,6 +18,11 @@ class SummaryType(models.TextChoices):
     RATIO = "ratio", "Ratio of code counts"
 
 
+class VolleySpeaker(models.TextChoices):
+    PRACTITIONER = "practitioner", "Practitioner"
+    CLIENT = "client", "Client"
+
+
 class CodingScheme(models.Model):
     """A coding manual as data: dimensions of codes, global scales and summary scores.
 
@@ -202,6 +207,11 @@ class CodingStatus(models.TextChoices):
     SUBMITTED = "submitted", "Submitted"
 
 
+class CodedFrom(models.TextChoices):
+    TRANSCRIPT = "transcript", "Transcript"
+    AUDIO = "audio", "Recording"
+
+
 # Kinds of which one coder holds at most one coding per transcript and scheme.
 PERSONAL_KINDS = [CodingKind.PRIMARY, CodingKind.DOUBLE, CodingKind.GOLD]
 
@@ -217,6 +227,13 @@ class Coding(models.Model):
     kind = models.CharField(max_length=12, choices=CodingKind.choices, default=CodingKind.PRIMARY)
     status = models.CharField(
         max_length=12, choices=CodingStatus.choices, default=CodingStatus.IN_PROGRESS
+    )
+    coded_from = models.CharField(
+        max_length=10,
+        choices=CodedFrom.choices,
+        default=CodedFrom.TRANSCRIPT,
+        help_text="Units: the transcript's utterances, or the coder's own volleys marked "
+        "while listening to the recording.",
     )
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -248,6 +265,10 @@ class Coding(models.Model):
                 name="coding_status_valid",
             ),
             models.CheckConstraint(
+                condition=Q(coded_from__in=[choice.value for choice in CodedFrom]),
+                name="coding_coded_from_valid",
+            ),
+            models.CheckConstraint(
                 condition=(Q(status=CodingStatus.SUBMITTED) & Q(submitted_at__isnull=False))
                 | (Q(status=CodingStatus.IN_PROGRESS) & Q(submitted_at__isnull=True)),
                 name="coding_submitted_at_matches_status",
@@ -261,16 +282,61 @@ class Coding(models.Model):
     def is_submitted(self) -> bool:
         return self.status == CodingStatus.SUBMITTED
 
+    @property
+    def is_from_audio(self) -> bool:
+        return self.coded_from == CodedFrom.AUDIO
+
+
+class VolleyQuerySet(models.QuerySet):
+    def in_order(self) -> "VolleyQuerySet":
+        return self.order_by("start_ms")
+
+
+class Volley(models.Model):
+    """One speaker's turn, marked by one coder on the recording: the unit of a coding made
+    from audio. It lasts until ``end_ms`` or, without one, until the next volley starts."""
+
+    coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="volleys")
+    start_ms = models.PositiveIntegerField()
+    end_ms = models.PositiveIntegerField(null=True, blank=True)
+    speaker_role = models.CharField(max_length=20, choices=VolleySpeaker.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VolleyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["coding", "start_ms"]
+        constraints = [
+            models.UniqueConstraint(fields=["coding", "start_ms"], name="one_volley_per_instant"),
+            models.CheckConstraint(
+                condition=Q(speaker_role__in=[choice.value for choice in VolleySpeaker]),
+                name="volley_speaker_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_ms__isnull=True) | Q(end_ms__gt=F("start_ms")),
+                name="volley_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_role} volley at {self.start_ms} ms"
+
 
 class UtteranceCode(models.Model):
-    """One code on one utterance in one coding.
+    """One code on one unit in one coding: an utterance of the transcript, or (in a coding
+    made from audio) one of the coding's volleys, never both.
 
     ``dimension`` and ``exclusive`` repeat the code's dimension and its single-code rule so
     the database itself refuses a second code in a single-code dimension.
     """
 
     coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="utterance_codes")
-    utterance = models.ForeignKey(Utterance, on_delete=models.CASCADE, related_name="codes")
+    utterance = models.ForeignKey(
+        Utterance, null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
+    volley = models.ForeignKey(
+        Volley, null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
     code = models.ForeignKey(Code, on_delete=models.PROTECT, related_name="uses")
     dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="uses")
     exclusive = models.BooleanField(default=False)
@@ -287,9 +353,24 @@ class UtteranceCode(models.Model):
                 condition=Q(exclusive=True),
                 name="one_code_per_single_code_dimension",
             ),
+            models.UniqueConstraint(
+                fields=["coding", "volley", "code"], name="one_code_per_volley"
+            ),
+            models.UniqueConstraint(
+                fields=["coding", "volley", "dimension"],
+                condition=Q(exclusive=True),
+                name="one_volley_code_per_single_code_dimension",
+            ),
+            models.CheckConstraint(
+                condition=Q(utterance__isnull=False, volley__isnull=True)
+                | Q(utterance__isnull=True, volley__isnull=False),
+                name="code_on_utterance_or_volley",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.utterance_id is None:
+            return f"{self.code} on volley {self.volley_id}"
         return f"{self.code} on #{self.utterance.position}"
 
 

@@ -19,6 +19,7 @@ from accounts.models import Agency
 from coding import scores
 from coding.models import (
     Code,
+    CodedFrom,
     Coding,
     CodingKind,
     CodingScheme,
@@ -29,7 +30,9 @@ from coding.models import (
     ThresholdOverride,
     UtteranceCode,
     UtteranceNote,
+    Volley,
 )
+from coding.timing import Bounds, volley_bounds
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,11 @@ class SessionRecord:
     practitioner_id: int
     session_date: datetime.date | None
     coder: str  # username
+    coded_from: str = CodedFrom.TRANSCRIPT  # or audio: the units were volleys
+
+    @property
+    def is_from_audio(self) -> bool:
+        return self.coded_from == CodedFrom.AUDIO
 
 
 def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
@@ -214,6 +222,7 @@ def session_records(codings: QuerySet[Coding]) -> list[SessionRecord]:
             "transcript__practitioner_id",
             "transcript__session_date",
             "coder__username",
+            "coded_from",
         )
     )
     chosen: dict[tuple[int, int], SessionRecord] = {}
@@ -401,7 +410,9 @@ def workspace_for(coding: Coding, agency: Agency | None, *, private_notes: bool)
     ]
     by_pk = {u.pk: u for u in utterances}
     counts: dict[str, int] = defaultdict(int)
-    rows = UtteranceCode.objects.filter(coding=coding).values_list("utterance_id", "code_id")
+    rows = UtteranceCode.objects.filter(coding=coding, volley__isnull=True).values_list(
+        "utterance_id", "code_id"
+    )
     for utterance_id, code_id in rows:
         badge = badges[code_id]
         by_pk[utterance_id].codes.append(badge)
@@ -500,4 +511,46 @@ def feedback_for(coding: Coding, agency: Agency | None, *, private_notes: bool) 
         private_notes=notes_shown(coding, private_notes=True).filter(for_feedback=False).count()
         if private_notes
         else 0,
+    )
+
+
+@dataclass
+class AudioWorkspace:
+    """What the workspace of a coding made from audio shows: the coder's volleys, each
+    {at, end, speaker, codes} with times in ms, and the same tally and globals as any."""
+
+    layout: SchemeLayout
+    volleys: list[dict[str, Any]]
+    bounds: Bounds
+    ratings: dict[int, int]
+    counts: dict[str, int]
+    score_rows: list[ScoreRow]
+
+
+def audio_workspace_for(coding: Coding, agency: Agency | None) -> AudioWorkspace:
+    """In a fixed number of queries whatever the number of volleys."""
+    layout = scheme_layout(coding.scheme, agency)
+    abbreviations = {code.pk: code.abbreviation for code in layout.codes}
+    volleys: dict[int, dict[str, Any]] = {
+        pk: {"at": at, "end": end, "speaker": role, "codes": []}
+        for pk, at, end, role in Volley.objects.filter(coding=coding)
+        .order_by("start_ms")
+        .values_list("pk", "start_ms", "end_ms", "speaker_role")
+    }
+    counts: dict[str, int] = defaultdict(int)
+    for volley_id, code_id in UtteranceCode.objects.filter(
+        coding=coding, volley__isnull=False
+    ).values_list("volley_id", "code_id"):
+        volleys[volley_id]["codes"].append(code_id)
+        counts[abbreviations[code_id]] += 1
+    scale_slugs = {scale.pk: scale.slug for scale in layout.globals}
+    ratings = dict(coding.global_ratings.values_list("scale_id", "value"))
+    globals_ = {scale_slugs[scale_id]: value for scale_id, value in ratings.items()}
+    return AudioWorkspace(
+        layout=layout,
+        volleys=list(volleys.values()),
+        bounds=volley_bounds(coding),
+        ratings=ratings,
+        counts=dict(counts),
+        score_rows=score_rows(layout.summaries, counts, globals_),
     )

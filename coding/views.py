@@ -13,7 +13,9 @@ from accounts.access import Cap, can, require
 from coding.forms import ReopenForm, StartCodingForm
 from coding.models import PERSONAL_KINDS, Coding, CodingKind
 from coding.selectors import (
+    AudioWorkspace,
     Workspace,
+    audio_workspace_for,
     code_badge,
     feedback_for,
     record_of_session,
@@ -54,7 +56,9 @@ def _exclusive_sets(codes: list) -> list[dict[str, Any]]:
     ]
 
 
-def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str, Any]:
+def _workspace_config(
+    coding: Coding, ws: Workspace | AudioWorkspace, editable: bool
+) -> dict[str, Any]:
     return {
         "coding": coding.pk,
         "editable": editable,
@@ -97,6 +101,8 @@ def _workspace_config(coding: Coding, ws: Workspace, editable: bool) -> dict[str
 
 def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
     coding, editable = coding_for_request(request, pk)
+    if coding.is_from_audio:
+        return audio_workspace(request, coding, editable)
     transcript = coding.transcript
     ws = workspace_for(
         coding,
@@ -112,40 +118,67 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "coding/workspace.html",
         {
-            "coding": coding,
-            "transcript": transcript,
-            "ws": ws,
+            **_workspace_context(request, coding, ws, editable),
             "dimensions": dimensions,
-            "tally_rows": [(code, ws.counts.get(code.abbreviation, 0)) for code in ws.layout.codes],
-            "globals": [
-                (
-                    scale,
-                    [
-                        (
-                            level,
-                            scale.anchors.get(str(level), ""),
-                            ws.ratings.get(scale.pk) == level,
-                        )
-                        for level in range(scale.min_value, scale.max_value + 1)
-                    ],
-                )
-                for scale in ws.layout.globals
-            ],
-            "editable": editable,
-            "is_owner": coding.coder_id == request.user.pk,
-            "can_reopen": coding.is_submitted
-            and coding.kind != CodingKind.GOLD
-            and can(request.user, transcript.agency_id, Cap.SUPERVISE),
             "adjudication_url": adjudication_url(coding)
             if coding.kind == CodingKind.CONSENSUS
             and can(request.user, transcript.agency_id, Cap.SUPERVISE)
             else "",
-            "audio_url": reverse("transcripts:audio", args=[transcript.pk])
-            if transcript.audio
-            else "",
             "config": _workspace_config(coding, ws, editable),
         },
     )
+
+
+def audio_workspace(request: HttpRequest, coding: Coding, editable: bool) -> HttpResponse:
+    """The workspace of a coding made from audio: the recording, and the coder's volleys."""
+    ws = audio_workspace_for(coding, coding.transcript.agency)
+    config = _workspace_config(coding, ws, editable)
+    config["urls"].update(
+        {
+            name: reverse(f"coding:api_{name}", args=[coding.pk])
+            for name in ("volley", "volley_code")
+        }
+    )
+    config["volleys"] = ws.volleys
+    config["bounds"] = {"start": ws.bounds.start, "end": ws.bounds.end}
+    return render(
+        request,
+        "coding/audio_workspace.html",
+        {**_workspace_context(request, coding, ws, editable), "config": config},
+    )
+
+
+def _workspace_context(
+    request: HttpRequest, coding: Coding, ws: Workspace | AudioWorkspace, editable: bool
+) -> dict[str, Any]:
+    """What both workspaces, of a transcript and of a recording, show around the units."""
+    transcript = coding.transcript
+    return {
+        "coding": coding,
+        "transcript": transcript,
+        "ws": ws,
+        "tally_rows": [(code, ws.counts.get(code.abbreviation, 0)) for code in ws.layout.codes],
+        "globals": _global_levels(ws),
+        "editable": editable,
+        "is_owner": coding.coder_id == request.user.pk,
+        "can_reopen": coding.is_submitted
+        and coding.kind != CodingKind.GOLD
+        and can(request.user, transcript.agency_id, Cap.SUPERVISE),
+        "audio_url": reverse("transcripts:audio", args=[transcript.pk]) if transcript.audio else "",
+    }
+
+
+def _global_levels(ws: Workspace | AudioWorkspace) -> list[tuple[Any, list[tuple[int, str, bool]]]]:
+    return [
+        (
+            scale,
+            [
+                (level, scale.anchors.get(str(level), ""), ws.ratings.get(scale.pk) == level)
+                for level in range(scale.min_value, scale.max_value + 1)
+            ],
+        )
+        for scale in ws.layout.globals
+    ]
 
 
 @require_POST

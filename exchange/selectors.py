@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from accounts.models import Agency, User
 from coding.models import Coding, CodingKind, CodingScheme, UtteranceCode
@@ -38,7 +39,12 @@ CODE_COLUMNS = [
     "code",
 ]
 TEXT_COLUMN = "text"
-# Appended after every other column, so that scripts reading columns by position keep working.
+# Appended after every count, global and summary score, in this order: ``coded_from`` says
+# whether the coding's units were the transcript's utterances or volleys marked on the
+# recording ("transcript" or "audio").
+SCORE_TRAILING_COLUMNS = ["coded_from"]
+# Appended after every other column of both exports, so that scripts reading columns by
+# position keep working: the coding's kind and whether it is its session's score of record.
 RECORD_COLUMNS = ["kind", "score_of_record"]
 
 AGENCY = "agency"
@@ -124,6 +130,7 @@ def score_table(
         + _union(c.abbreviation for layout in layouts.values() for c in layout.codes)
         + _union(g.slug for layout in layouts.values() for g in layout.globals)
         + _union(s.slug for layout in layouts.values() for s in layout.summaries)
+        + SCORE_TRAILING_COLUMNS
         + RECORD_COLUMNS
     )
     records = record_ids(
@@ -146,6 +153,7 @@ def score_table(
         row.update((c.abbreviation, result.counts.get(c.abbreviation, 0)) for c in layout.codes)
         row.update((g.slug, result.globals.get(g.slug)) for g in layout.globals)
         row.update((s.slug, result.scores.get(s.slug)) for s in layout.summaries)
+        row["coded_from"] = coding.coded_from
         row["kind"] = coding.kind
         row["score_of_record"] = coding.pk in records
         table.rows.append(row)
@@ -174,7 +182,7 @@ def utterance_code_table(
         "coding__transcript__title",
         "coding__transcript__session_date",
         "utterance__position",
-        "utterance__speaker_role",
+        "speaker",
         "coding__coder__username",
         "coding__scheme__slug",
         "dimension__slug",
@@ -185,11 +193,15 @@ def utterance_code_table(
         fields.append("utterance__text")
     values = (
         UtteranceCode.objects.filter(coding__in=chosen)
+        # A code on a volley (a coding made from audio) has no utterance: its speaker is the
+        # volley's, and volleys come in time order.
+        .annotate(speaker=Coalesce("utterance__speaker_role", "volley__speaker_role"))
         .order_by(
             "coding__transcript_id",
             "coding__coder__username",
             "coding_id",
             "utterance__position",
+            "volley__start_ms",
             "dimension__position",
             "code__position",
         )

@@ -32,6 +32,7 @@ class DimensionReport:
     info: DimensionInfo
     result: agreement.Agreement
     off_speaker: int  # codes left out: they sit on another speaker's utterances
+    audio_transcripts: int = 0  # transcripts coded from audio, left out at this level
 
     @property
     def note(self) -> str | None:
@@ -47,6 +48,12 @@ class DimensionReport:
             notes.append(
                 f"{self.off_speaker} code(s) on other speakers' utterances left out "
                 f"({self.info.name} codes {self.info.speaker} utterances)"
+            )
+        if self.audio_transcripts:
+            notes.append(
+                f"{self.audio_transcripts} transcript(s) coded from audio left out: "
+                "utterance-level statistics do not apply to them, since each coder marks "
+                "volleys of their own; they count at session level"
             )
         return "; ".join(notes) or None
 
@@ -152,7 +159,10 @@ def dimension_input(
 ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """(rated, codes, off-speaker count) for ``agreement.utterance_agreement``: the units are
     the utterances of the dimension's speaker in the transcripts coded by two or more raters."""
-    utterances = data.utterances[data.utterances["speaker"] == info.speaker]
+    utterances = data.utterances[
+        (data.utterances["speaker"] == info.speaker)
+        & ~data.utterances["transcript"].isin(data.audio_transcripts)
+    ]
     coded = coded_matrix(data)
     transcripts = pd.Index(data.transcript_ids)
     rated = pd.DataFrame(
@@ -160,7 +170,7 @@ def dimension_input(
         index=pd.Index(utterances["utterance"].to_numpy(), name="unit"),
         columns=data.raters,
     )
-    codes = data.codes[data.codes["code"].isin(info.codes)]
+    codes = data.codes[data.codes["code"].isin(info.codes) & (data.codes["utterance"] >= 0)]
     on_speaker = codes["utterance"].isin(rated.index).to_numpy()
     codes = codes[on_speaker]
     coding_at = pd.Index(data.codings["coding"]).get_indexer(codes["coding"])
@@ -191,7 +201,12 @@ def _dimension_report(data: ReliabilityData, info: DimensionInfo) -> DimensionRe
     result = agreement.utterance_agreement(
         rated, codes, info.codes, multiple=info.multiple, exclusive=info.exclusive
     )
-    return DimensionReport(info=info, result=result, off_speaker=off_speaker)
+    return DimensionReport(
+        info=info,
+        result=result,
+        off_speaker=off_speaker,
+        audio_transcripts=len(data.audio_transcripts),
+    )
 
 
 # ---------------------------------------------------------------- session level

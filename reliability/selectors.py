@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 
 from accounts.models import Agency, Team, User
 from coding.models import (
+    CodedFrom,
     Coding,
     CodingKind,
     CodingScheme,
@@ -71,6 +73,9 @@ class ReliabilityData:
     utterances: pd.DataFrame
     codes: pd.DataFrame
     ratings: pd.DataFrame
+    # Transcripts coded from audio by any rater: their units are each coder's own volleys,
+    # so they count at session level only (their codes have utterance -1).
+    audio_transcripts: list[int] = field(default_factory=list)
 
 
 def chosen_codings(
@@ -134,9 +139,11 @@ def reliability_data(
         transcript="transcript_id",
         rater="coder__username",
         kind="kind",
+        coded_from="coded_from",
     )
     coding_frame.loc[coding_frame["kind"] == CodingKind.CONSENSUS, "rater"] = CONSENSUS_RATER
-    coding_frame = coding_frame.drop(columns="kind")
+    from_audio = coding_frame["coded_from"] == CodedFrom.AUDIO
+    coding_frame = coding_frame.drop(columns=["kind", "coded_from"])
     repeated = coding_frame.duplicated(["transcript", "rater"], keep=False)
     if repeated.any():
         first = coding_frame[repeated].iloc[0]
@@ -145,6 +152,9 @@ def reliability_data(
             "with this scheme; reliability needs one per coder"
         )
     per_transcript = coding_frame.groupby("transcript")["rater"].transform("size")
+    audio_transcripts = sorted(
+        set(coding_frame.loc[from_audio & (per_transcript >= 2), "transcript"].tolist())
+    )
     coding_frame = coding_frame[per_transcript >= 2].reset_index(drop=True)
 
     # One read per speaker the scheme's dimensions code (at most three), tagged with it.
@@ -162,9 +172,11 @@ def reliability_data(
         else pd.DataFrame(columns=["utterance", "transcript", "position", "speaker"])
     )
     code_rows = _int_frame(
-        UtteranceCode.objects.filter(coding__in=chosen),
+        UtteranceCode.objects.filter(coding__in=chosen).annotate(
+            unit=Coalesce("utterance_id", Value(-1))
+        ),
         coding="coding_id",
-        utterance="utterance_id",
+        utterance="unit",
         code="code_id",
     )
     code_rows["code"] = pd.Categorical.from_codes(
@@ -193,6 +205,7 @@ def reliability_data(
         utterances=utterances[utterances["transcript"].isin(transcript_ids)].reset_index(drop=True),
         codes=code_rows[code_rows["coding"].isin(kept)].reset_index(drop=True),
         ratings=ratings[ratings["coding"].isin(kept)].reset_index(drop=True),
+        audio_transcripts=[int(t) for t in audio_transcripts],
     )
 
 

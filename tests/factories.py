@@ -9,6 +9,7 @@ import itertools
 from accounts.models import Agency, Membership, Practitioner, Role, Team, User
 from coding.models import (
     Code,
+    CodedFrom,
     Coding,
     CodingKind,
     CodingScheme,
@@ -18,7 +19,7 @@ from coding.models import (
 from coding.services.codes import utterance_codes_add
 from coding.services.codings import global_rating_set
 from coding.services.consensus import consensus_codes_add, consensus_global_set
-from transcripts.models import SpeakerRole, Transcript, Utterance
+from transcripts.models import SourceFormat, SpeakerRole, Transcript, Utterance
 from workflow.models import Assignment
 
 PASSWORD = "correct-horse-battery"
@@ -119,7 +120,13 @@ def make_coding(
 ) -> Coding:
     """A coding with ``codes`` ({utterance position: [abbreviations]}) and ``globals_``."""
     scheme = scheme or miti()
-    coding = Coding.objects.create(transcript=transcript, scheme=scheme, coder=coder, kind=kind)
+    coding = Coding.objects.create(
+        transcript=transcript,
+        scheme=scheme,
+        coder=coder,
+        kind=kind,
+        coded_from=CodedFrom.AUDIO if transcript.is_audio_only else CodedFrom.TRANSCRIPT,
+    )
     if assign and kind in (CodingKind.PRIMARY, CodingKind.DOUBLE):
         Assignment.objects.get_or_create(
             transcript=transcript,
@@ -222,3 +229,51 @@ def make_coding_with_counts(
     return make_coding(
         transcript, coder, scheme, kind, codes=codes, globals_=globals_, submitted=submitted
     )
+
+
+def make_audio_session(
+    agency: Agency,
+    practitioner: Practitioner | None = None,
+    seconds: float = 600.0,
+    session_date: datetime.date | None = None,
+    segment: tuple[float | None, float | None] = (None, None),
+) -> Transcript:
+    """A session known only by its recording of ``seconds`` (no file stored)."""
+    return Transcript.objects.create(
+        agency=agency,
+        practitioner=practitioner or make_practitioner(agency),
+        session_date=session_date or datetime.date(2026, 3, 1),
+        target_change="reduce drinking",
+        source_format=SourceFormat.AUDIO,
+        audio_seconds=seconds,
+        segment_start=segment[0],
+        segment_end=segment[1],
+    )
+
+
+def make_audio_coding(
+    transcript: Transcript,
+    coder: User,
+    volleys: list[tuple[int, str, list[str]]] = (),
+    globals_: dict[str, int] | None = None,
+    submitted: bool = False,
+    kind: str = CodingKind.PRIMARY,
+    scheme: CodingScheme | None = None,
+) -> Coding:
+    """A coding from audio with ``volleys`` ((start ms, speaker, [abbreviations])), marked
+    and coded through the services."""
+    from coding.services.codes import volley_codes_write  # noqa: PLC0415
+    from coding.services.volleys import volley_add  # noqa: PLC0415
+
+    coding = make_coding(transcript, coder, scheme=scheme, kind=kind, globals_=globals_)
+    wanted = []
+    for start_ms, speaker, abbreviations in volleys:
+        volley, _ = volley_add(coding=coding, start_ms=start_ms, speaker_role=speaker)
+        wanted += [(volley.pk, code(a, coding.scheme).pk, True) for a in abbreviations]
+    if wanted:
+        volley_codes_write(coding=coding, wanted=wanted)
+    if submitted:
+        coding.status = CodingStatus.SUBMITTED
+        coding.submitted_at = datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
+        coding.save()
+    return coding

@@ -36,3 +36,60 @@ def audio_check(file: File) -> str:
             f"{name}: the content is not MP3, M4A, WAV, Ogg or WebM audio, whatever its name"
         )
     return kind
+
+
+def audio_duration(file: File, kind: str) -> float:
+    """The recording's length in seconds, read from the file's headers; ValidationError
+    naming the file when it cannot be read or lasts no time at all."""
+    name = (file.name or "the audio file").replace("\\", "/").rsplit("/", 1)[-1]
+    file.seek(0)
+    try:
+        seconds = _webm_seconds(file.read(1 << 16)) if kind == "webm" else _tagged_seconds(file)
+    except Exception as exc:  # noqa: BLE001 (a damaged file can fail any way inside the reader)
+        raise ValidationError(f"{name}: the recording cannot be read ({exc})") from exc
+    finally:
+        file.seek(0)
+    if seconds is None or seconds != seconds:
+        raise ValidationError(f"{name}: the recording cannot be read (its length is not stated)")
+    if seconds <= 0:
+        raise ValidationError(f"{name}: the recording lasts no time at all")
+    return float(seconds)
+
+
+def _tagged_seconds(file: File) -> float | None:
+    import mutagen  # noqa: PLC0415 (read only when a recording is stored)
+
+    audio = mutagen.File(file)
+    if audio is None or audio.info is None:
+        return None
+    return audio.info.length
+
+
+_EBML_DURATION = b"\x44\x89"
+_EBML_TIMECODE_SCALE = b"\x2a\xd7\xb1"
+
+
+def _webm_seconds(head: bytes) -> float | None:
+    """WebM (Matroska) states its length in the segment's Info: Duration, a float in units
+    of TimecodeScale nanoseconds (one million unless given)."""
+    import struct  # noqa: PLC0415
+
+    at = head.find(_EBML_DURATION)
+    while at >= 0:
+        size = head[at + 2] if at + 2 < len(head) else 0
+        if size in (0x84, 0x88):
+            raw = head[at + 3 : at + 3 + (size & 0x0F)]
+            if len(raw) == size & 0x0F:
+                duration = struct.unpack(">f" if size == 0x84 else ">d", raw)[0]
+                return duration * _webm_scale(head) / 1e9
+        at = head.find(_EBML_DURATION, at + 1)
+    return None
+
+
+def _webm_scale(head: bytes) -> int:
+    at = head.find(_EBML_TIMECODE_SCALE)
+    if at < 0 or at + 3 >= len(head):
+        return 1_000_000
+    width = head[at + 3] & 0x0F if head[at + 3] & 0x80 else 0
+    raw = head[at + 4 : at + 4 + width]
+    return int.from_bytes(raw, "big") if width and len(raw) == width else 1_000_000

@@ -314,6 +314,31 @@ class AudioForm(forms.Form):
     )
 
 
+class RecordingsUploadForm(SessionDetailsForm):
+    """Recordings to store as sessions without a transcript, coded from the audio."""
+
+    files = MultipleFileField(
+        label="Recordings",
+        allow_empty_file=True,  # audio_check names the empty file in its message
+        help_text=f"One recording or several: {', '.join(f'.{e}' for e in AUDIO_EXTENSIONS)}, "
+        f"each up to {megabytes(settings.MI_AUDIO_MAX_BYTES)}. Each becomes one session.",
+        widget=MultipleFileInput(attrs={"accept": ",".join(f".{e}" for e in AUDIO_EXTENSIONS)}),
+    )
+    field_order = ["files", "practitioner", "session_date", "target_change", "client_pseudonym"]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.limit_practitioners(agency)
+
+    def clean_files(self) -> list[UploadedFile]:
+        files = self.cleaned_data["files"]
+        if len(files) > settings.MI_UPLOAD_MAX_FILES:
+            raise forms.ValidationError(
+                f"Upload at most {settings.MI_UPLOAD_MAX_FILES} recordings at once."
+            )
+        return files
+
+
 class DeleteSubmittedForm(forms.Form):
     """The second confirmation before codings that were submitted are lost."""
 

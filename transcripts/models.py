@@ -21,6 +21,7 @@ class SourceFormat(models.TextChoices):
     JSON = "json", "JSON"
     CODED_IMPORT = "coded", "Imported coded data"
     MANUAL = "manual", "Entered by hand"
+    AUDIO = "audio", "Recording only"
 
 
 class TranscriptQuerySet(models.QuerySet):
@@ -44,6 +45,9 @@ class Transcript(models.Model):
     target_change = models.CharField(max_length=200, blank=True)
     client_pseudonym = models.CharField(max_length=100, blank=True)
     audio = models.FileField(upload_to=audio_upload_to, blank=True)
+    audio_seconds = models.FloatField(
+        null=True, blank=True, help_text="The recording's duration, read from the file."
+    )
     segment_start = models.FloatField(
         null=True, blank=True, help_text="Start of the coded segment, in seconds."
     )
@@ -86,10 +90,19 @@ class Transcript(models.Model):
                 condition=Q(source_format__in=[choice.value for choice in SourceFormat]),
                 name="transcript_source_format_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(audio_seconds__isnull=True) | Q(audio_seconds__gt=0),
+                name="transcript_audio_seconds_positive",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_audio_only(self) -> bool:
+        """A session coded from its recording: no transcript was typed or imported."""
+        return self.source_format == SourceFormat.AUDIO
 
     @property
     def label(self) -> str:

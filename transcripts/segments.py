@@ -28,3 +28,14 @@ def random_segment(
     candidates = sorted({start for start in starts if start + length <= last})
     start = rng.choice(candidates)
     return start, start + length
+
+
+def random_audio_segment(
+    seconds: float, rng: random.Random, length: float = MITI_SEGMENT_SECONDS
+) -> tuple[float, float] | None:
+    """A ``length``-second segment of a recording of ``seconds``, starting at a whole second
+    chosen at random; None when the recording is no longer than ``length``."""
+    if seconds <= length:
+        return None
+    start = float(rng.randint(0, int(seconds - length)))
+    return start, start + length

@@ -7,6 +7,7 @@ app_name = "transcripts"
 urlpatterns = [
     path("", browse.transcript_list, name="list"),
     path("upload/", upload.transcript_upload, name="upload"),
+    path("upload/recordings/", upload.recordings_upload, name="upload_recordings"),
     path("upload/<str:token>/", upload.transcript_preview, name="preview"),
     path(
         "upload/<str:token>/columns/<int:index>/",

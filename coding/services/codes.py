@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from coding.models import Code, Coding, CodingStatus, UtteranceCode
+from coding.models import Code, Coding, CodingStatus, UtteranceCode, Volley
 from coding.services.locks import coding_lock_writable, coding_refresh, require_writable
 from coding.services.rules import SchemeCodes, code_refusal, scheme_codes
 from transcripts.models import Utterance
@@ -34,6 +34,9 @@ _BATCH = 500
 
 @dataclass(frozen=True)
 class CodeChange:
+    """One wanted change and whether it changed anything; ``utterance_id`` is the unit's id,
+    a volley's in a coding made from audio."""
+
     utterance_id: int
     code_id: int
     present: bool
@@ -86,9 +89,11 @@ def _plan(
     scheme: SchemeCodes,
     state: dict[int, tuple[str, set[int]]],
     wanted: Sequence[tuple[int, int, bool]],
+    missing: str = "that utterance is not part of this transcript",
 ) -> _Plan:
-    """Check each wanted (utterance, code, present) in order against the rules; the net
-    inserts and deletes that bring the codes there. Raises the first refusal."""
+    """Check each wanted (unit, code, present) in order against the rules; the net
+    inserts and deletes that bring the codes there. Raises the first refusal, or
+    ``missing`` for a unit that is not in ``state``."""
     before = {u: set(codes) for u, (_, codes) in state.items()}
     changes = []
     for utterance_id, code_id, present in wanted:
@@ -96,7 +101,7 @@ def _plan(
         if code is None:
             raise ValidationError(f"that code is not part of {coding.scheme.name}")
         if utterance_id not in state:
-            raise ValidationError("that utterance is not part of this transcript")
+            raise ValidationError(missing)
         role, codes = state[utterance_id]
         changed = (code_id in codes) != present
         if changed and present:
@@ -243,6 +248,68 @@ def codes_write(
     with transaction.atomic():
         coding_lock_writable(coding, adjudicating=adjudicating)
         return _write_many(coding, scheme, wanted)
+
+
+VOLLEY_GONE = "that volley is not part of this coding (deleted meanwhile?)"
+
+
+def _volley_state(coding: Coding, volley_ids: set[int]) -> dict[int, tuple[str, set[int]]]:
+    """{volley id: (speaker role, ids of its codes)} for this coding's volleys among
+    ``volley_ids``, in two queries."""
+    state: dict[int, tuple[str, set[int]]] = {
+        pk: (role, set())
+        for pk, role in Volley.objects.filter(coding=coding, pk__in=volley_ids).values_list(
+            "pk", "speaker_role"
+        )
+    }
+    for volley_id, code_id in UtteranceCode.objects.filter(
+        coding=coding, volley_id__in=list(state)
+    ).values_list("volley_id", "code_id"):
+        state[volley_id][1].add(code_id)
+    return state
+
+
+def volley_codes_write(
+    *, coding: Coding, wanted: Sequence[tuple[int, int, bool]]
+) -> list[CodeChange]:
+    """The write path for the codes on a coding's volleys (a coding made from audio): make
+    each (volley id, code id, present) so, in order, all or nothing, under the coding's lock
+    and the same rules as utterance codes."""
+    require_writable(coding)
+    if not coding.is_from_audio:
+        raise ValidationError("this coding codes the transcript's utterances, not volleys")
+    scheme = scheme_codes(coding.scheme)
+    with transaction.atomic():
+        coding_lock_writable(coding)
+        state = _volley_state(coding, {volley for volley, _, _ in wanted})
+        plan = _plan(coding, scheme, state, wanted, missing=VOLLEY_GONE)
+        if plan.deletes:
+            condition = Q()
+            for volley_id, code_id in plan.deletes:
+                condition |= Q(volley_id=volley_id, code_id=code_id)
+            UtteranceCode.objects.filter(condition, coding=coding).delete()
+        if plan.inserts:
+            UtteranceCode.objects.bulk_create(
+                [
+                    UtteranceCode(
+                        coding=coding,
+                        volley_id=volley_id,
+                        code=code,
+                        dimension_id=code.dimension_id,
+                        exclusive=not code.dimension.multiple,
+                    )
+                    for volley_id, code in zip(plan.insert_utterances, plan.inserts, strict=True)
+                ]
+            )
+        if plan.deletes or plan.inserts:
+            _touch(coding)
+        return plan.changes
+
+
+def volley_code_put(*, coding: Coding, volley_id: int, code_id: int, present: bool) -> CodeChange:
+    """Make ``code_id`` present on (or absent from) one volley, whatever it was before."""
+    (change,) = volley_codes_write(coding=coding, wanted=[(volley_id, code_id, present)])
+    return change
 
 
 def utterance_code_put(

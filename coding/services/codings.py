@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from coding.models import (
     PERSONAL_KINDS,
+    CodedFrom,
     Coding,
     CodingKind,
     CodingScheme,
@@ -43,7 +44,12 @@ def coding_create(
             # The same lock the parse edits take: an edit and the first coding never overlap.
             Transcript.objects.select_for_update().filter(pk=transcript.pk).exists()
             return Coding.objects.create(
-                transcript=transcript, scheme=scheme, coder=coder, kind=kind
+                transcript=transcript,
+                scheme=scheme,
+                coder=coder,
+                kind=kind,
+                # A session with only its recording is coded in volleys the coder marks.
+                coded_from=CodedFrom.AUDIO if transcript.is_audio_only else CodedFrom.TRANSCRIPT,
             )
     except IntegrityError as exc:
         raise ValidationError(

@@ -33,6 +33,7 @@ from coding.models import (
     ThresholdOverride,
     UtteranceCode,
     UtteranceNote,
+    Volley,
 )
 from transcripts.models import Transcript, Utterance
 from workflow.models import (
@@ -71,6 +72,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry(Transcript, "agency"),
     Entry(Utterance, "transcript__agency"),
     Entry(Coding, "transcript__agency"),
+    Entry(Volley, "coding__transcript__agency"),
     Entry(UtteranceCode, "coding__transcript__agency"),
     Entry(UtteranceNote, "coding__transcript__agency"),
     Entry(GlobalRating, "coding__transcript__agency"),

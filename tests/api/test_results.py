@@ -331,3 +331,27 @@ def test_the_schema_names_the_kind_and_score_of_record_of_every_export_row(db):
         properties = components[row]["properties"]
         assert properties["score_of_record"]["type"] == "boolean"
         assert "consensus" in properties["kind"]["description"]
+
+
+def test_a_coding_from_audio_reads_with_its_volleys_codes(
+    agency, practitioner, coder, admin_user, api_as
+):
+    session = factories.make_audio_session(agency, practitioner)
+    coding = factories.make_audio_coding(
+        session,
+        coder,
+        volleys=[
+            (1500, "practitioner", ["Q"]),
+            (4000, "client", []),
+            (7250, "practitioner", ["SR"]),
+        ],
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    body = api_as(admin_user).get(f"/api/v1/codings/{coding.pk}/").json()
+    assert body["coded_from"] == "audio"
+    assert [(c["utterance"], c["volley_ms"], c["code"]) for c in body["codes"]] == [
+        (None, 1500, "Q"),
+        (None, 7250, "SR"),
+    ]
+    assert body["counts"]["Q"] == 1 and body["counts"]["SR"] == 1

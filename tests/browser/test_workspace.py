@@ -435,6 +435,7 @@ def test_a_note_is_private_until_ticked_for_feedback_and_only_then_reaches_the_p
     page.keyboard.press("Escape")
 
     coding.refresh_from_db()
+    factories.apply_codes(coding, {}, factories.ALL_GLOBALS)
     coding_submit(coding=coding, actor=coder)
     page.context.clear_cookies()
     sign_in(page, practitioner_user.username, PASSWORD)

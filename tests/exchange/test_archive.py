@@ -364,3 +364,25 @@ def test_a_failing_restore_adds_no_code_to_a_shared_scheme(rich, tmp_path):
     with pytest.raises(CommandError, match="user 'ghost'"):
         run("import_archive", str(_copy_with_code_added(path, tmp_path, ghost=True)))
     assert not Code.objects.filter(abbreviation="X1").exists()
+
+
+def test_the_volleys_of_a_coding_from_audio_travel_with_their_codes(
+    agency, practitioner, coder, tmp_path
+):
+    session = factories.make_audio_session(agency, practitioner, seconds=900)
+    factories.make_audio_coding(
+        session, coder, volleys=[(1500, "practitioner", ["Q"]), (4000, "client", [])]
+    )
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    archive = archive_of(path)
+    (transcript,) = table(archive, "transcripts.transcript")
+    assert (transcript["source_format"], transcript["audio_seconds"]) == ("audio", 900.0)
+    assert table(archive, "coding.coding")[0]["coded_from"] == "audio"
+    volleys = table(archive, "coding.volley")
+    assert [(v["start_ms"], v["speaker_role"]) for v in volleys] == [
+        (1500, "practitioner"),
+        (4000, "client"),
+    ]
+    (code,) = table(archive, "coding.utterancecode")
+    assert code["utterance"] is None and code["volley"] is not None

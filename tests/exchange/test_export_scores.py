@@ -22,6 +22,7 @@ MITI_COLUMNS = [
     "GI", "Persuade", "Persuade with", "Q", "SR", "CR", "AF", "Seek", "Emphasize", "Confront",
     "cct", "sst", "partnership", "empathy",
     "technical", "relational", "pct_cr", "r_q", "mia", "mina",
+    "coded_from",
     "kind", "score_of_record",
 ]  # fmt: skip
 
@@ -185,3 +186,24 @@ def test_score_table_takes_a_fixed_number_of_queries(
     with django_assert_num_queries(len(one.captured_queries)):
         table = score_table(Coding.objects.filter(transcript__agency=agency), agency)
     assert len(table.rows) == 12
+
+
+def test_sessions_coded_from_audio_are_marked_with_their_counts(miti_coding, agency, coder2):
+    session = factories.make_audio_session(agency, miti_coding.transcript.practitioner)
+    factories.make_audio_coding(
+        session,
+        coder2,
+        volleys=[
+            (1000, "practitioner", ["Q"]),
+            (4000, "client", []),
+            (6000, "practitioner", ["CR"]),
+        ],
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    rows = {row["transcript_id"]: row for row in exported()}
+    audio = rows[str(session.pk)]
+    assert audio["coded_from"] == "audio"
+    assert (audio["Q"], audio["CR"], audio["SR"]) == ("1", "1", "0")
+    assert float(audio["pct_cr"]) == 100.0
+    assert rows[str(miti_coding.transcript_id)]["coded_from"] == "transcript"

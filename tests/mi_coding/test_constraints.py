@@ -24,6 +24,7 @@ from coding.models import (
     ThresholdOverride,
     UtteranceCode,
     UtteranceNote,
+    Volley,
 )
 from tests import factories
 from transcripts.models import Transcript, Utterance
@@ -565,3 +566,64 @@ def test_one_unused_retake_per_coder_and_set(agency, coder, supervisor):
 
     allow()
     refused(allow, "one_unused_retake_per_coder")
+
+
+def test_recordings_volleys_and_their_codes_checked(agency, practitioner, coding):
+    refused(
+        lambda: Transcript.objects.create(
+            agency=agency, practitioner=practitioner, audio_seconds=0
+        ),
+        "transcript_audio_seconds_positive",
+    )
+    refused(
+        lambda: Coding.objects.filter(pk=coding.pk).update(coded_from="video"),
+        "coding_coded_from_valid",
+    )
+    volley = Volley.objects.create(coding=coding, start_ms=1000, speaker_role="practitioner")
+    refused(
+        lambda: Volley.objects.create(coding=coding, start_ms=1000, speaker_role="client"),
+        "one_volley_per_instant",
+    )
+    refused(
+        lambda: Volley.objects.create(coding=coding, start_ms=2000, speaker_role="narrator"),
+        "volley_speaker_role_valid",
+    )
+    refused(
+        lambda: Volley.objects.create(
+            coding=coding, start_ms=3000, end_ms=2500, speaker_role="client"
+        ),
+        "volley_end_after_start",
+    )
+    q = factories.code("Q")
+    UtteranceCode.objects.create(coding=coding, volley=volley, code=q, dimension=q.dimension)
+    refused(
+        lambda: UtteranceCode.objects.create(
+            coding=coding, volley=volley, code=q, dimension=q.dimension
+        ),
+        "one_code_per_volley",
+    )
+    refused(
+        lambda: UtteranceCode.objects.create(coding=coding, code=q, dimension=q.dimension),
+        "code_on_utterance_or_volley",
+    )
+    utterance = coding.transcript.utterances.get(position=1)
+    refused(
+        lambda: UtteranceCode.objects.create(
+            coding=coding, utterance=utterance, volley=volley, code=q, dimension=q.dimension
+        ),
+        "code_on_utterance_or_volley",
+    )
+    dimension = Dimension.objects.create(
+        scheme=coding.scheme, slug="single", name="Single", speaker="any", multiple=False
+    )
+    a = Code.objects.create(scheme=coding.scheme, dimension=dimension, abbreviation="A1", name="A")
+    b = Code.objects.create(scheme=coding.scheme, dimension=dimension, abbreviation="B1", name="B")
+    UtteranceCode.objects.create(
+        coding=coding, volley=volley, code=a, dimension=dimension, exclusive=True
+    )
+    refused(
+        lambda: UtteranceCode.objects.create(
+            coding=coding, volley=volley, code=b, dimension=dimension, exclusive=True
+        ),
+        "one_volley_code_per_single_code_dimension",
+    )

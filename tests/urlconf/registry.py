@@ -77,6 +77,12 @@ def _code_json(w: World) -> dict[str, object]:
     }
 
 
+def _audio_coding(w: World) -> int:
+    """The world's coding made from audio; where a world has none (the blinding situations,
+    or a world aliased to one of its codings) the coding the registry names first."""
+    return (w.objects.get("audio_coding") or w.open_primary).pk
+
+
 def _reset_link(w: World) -> dict[str, object]:
     user = w.people["admin"]
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": "set-password"}
@@ -295,6 +301,24 @@ REGISTRY: dict[str, Entry] = {
     "api:token_revoke": Entry(kwargs=pk("access_token"), target="access_token"),
     # A path under /api/v1/ that is no operation: a problem document, whoever asks.
     "api:unknown": Entry(kwargs=lambda w: {"path": f"transcripts/{w.transcript.pk}/x/"}),
+    # Sessions from their recordings, and the volleys of codings made from audio.
+    "transcripts:upload_recordings": Entry(
+        post=lambda w: {"practitioner": w.practitioner.pk},
+        ids={"practitioner": lambda w: w.practitioner.pk},
+    ),
+    "coding:api_volley": Entry(
+        kwargs=lambda w: {"pk": _audio_coding(w)},
+        target=CODING,
+        control="coder",
+        json=lambda w: {"action": "add", "at": 2000, "speaker": "client"},
+    ),
+    "coding:api_volley_code": Entry(
+        kwargs=lambda w: {"pk": _audio_coding(w)},
+        target=CODING,
+        control="coder",
+        json=lambda w: {"at": 1000, "code": factories.code("SR").pk, "action": "set"},
+        ids={"code": lambda w: factories.code("SR").pk},
+    ),
 }
 
 # The operations of the API take a token, not a session: tests/api/test_access_matrix.py

@@ -231,6 +231,18 @@ def build_world(slug: str, marker: str) -> World:
     plant_notes(objects["open_primary"])
     plant_notes(objects["open_double"])
 
+    # A session known by its recording alone, being coded from the audio.
+    audio_session = objects["audio_transcript"] = factories.make_audio_session(
+        agency, practitioner, seconds=600
+    )
+    objects["audio_coding"] = factories.make_audio_coding(
+        audio_session, people["coder"], volleys=[(1000, "practitioner", ["Q"])]
+    )
+    coding_notes_set(
+        coding=objects["audio_coding"],
+        text=f"Overall {coding_marker(objects['audio_coding'])} in {agency.name}.",
+    )
+
     # A gold standard in a training set, and a coder calibrating against it.
     gold_session = objects["gold_transcript"] = _transcript(agency, practitioner, marker, "gold")
     gold = factories.make_coding(

@@ -19,11 +19,14 @@ from transcripts.services.parse import (
     utterance_split,
     utterance_text_set,
 )
+from transcripts.services.recordings import audio_session_create, audio_sessions_import
 from transcripts.services.records import transcript_update
 
 __all__ = [
     "PARSE_FROZEN",
     "TranscriptDraft",
+    "audio_session_create",
+    "audio_sessions_import",
     "default_title",
     "speaker_roles_set",
     "transcript_audio_remove",

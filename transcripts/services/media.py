@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from transcripts.audio import audio_check
 from transcripts.models import Transcript
-from transcripts.segments import random_segment
+from transcripts.segments import random_audio_segment, random_segment
 from transcripts.selectors import timeline_of
 from transcripts.services.parse import lock_open_parse
 
@@ -70,6 +70,7 @@ def transcript_segment_set(
     start: float | None,
     end: float | None,
     actor: User | None = None,
+    seed: int | None = None,
 ) -> Transcript:
     """Set the coded segment (None for the session's start or end). Like the parse, the
     segment is fixed once coding has begun."""
@@ -77,6 +78,9 @@ def transcript_segment_set(
         raise ValidationError("the segment cannot start before the session")
     if start is not None and end is not None and end <= start:
         raise ValidationError("the segment must end after it starts")
+    seconds = transcript.audio_seconds
+    if seconds is not None and start is not None and start >= seconds:
+        raise ValidationError("the segment cannot start after the recording ends")
     with transaction.atomic():
         locked = lock_open_parse(transcript)
         locked.segment_start, locked.segment_end = start, end
@@ -86,17 +90,31 @@ def transcript_segment_set(
             action="transcript.segment_set",
             agency=locked.agency,
             target=locked,
-            details={"start": start, "end": end},
+            details={"start": start, "end": end} | ({"seed": seed} if seed is not None else {}),
         )
     transcript.segment_start, transcript.segment_end = start, end
     return transcript
 
 
 def transcript_segment_pick(
-    *, transcript: Transcript, rng: random.Random | None = None, actor: User | None = None
+    *,
+    transcript: Transcript,
+    rng: random.Random | None = None,
+    seed: int | None = None,
+    actor: User | None = None,
 ) -> Transcript:
     """A random 20 minutes, beginning where an utterance begins (the MITI recommendation);
-    the whole session when it is no longer than that."""
+    the whole session when it is no longer than that. A session known only by its
+    recording starts the segment at a whole second of it. ``seed`` (kept in the audit log)
+    makes the draw repeatable."""
+    if seed is not None:
+        rng = random.Random(seed)  # noqa: S311 (a sample, not a secret)
+    if transcript.is_audio_only and transcript.audio_seconds:
+        segment = random_audio_segment(transcript.audio_seconds, rng or random.SystemRandom())
+        start, end = segment if segment is not None else (None, None)
+        return transcript_segment_set(
+            transcript=transcript, start=start, end=end, actor=actor, seed=seed
+        )
     timeline = timeline_of(transcript)
     if not timeline.has_times or not timeline.starts:
         raise ValidationError(
@@ -104,4 +122,6 @@ def transcript_segment_pick(
         )
     segment = random_segment(timeline.starts, timeline.last, rng or random.SystemRandom())
     start, end = segment if segment is not None else (None, None)
-    return transcript_segment_set(transcript=transcript, start=start, end=end, actor=actor)
+    return transcript_segment_set(
+        transcript=transcript, start=start, end=end, actor=actor, seed=seed
+    )

@@ -1,5 +1,6 @@
 """Changing a stored transcript: its details, speakers, utterances, segment, audio; deleting."""
 
+import secrets
 from functools import partial
 
 from django.contrib import messages
@@ -166,10 +167,16 @@ def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResp
 def transcript_segment(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = _managed(request, pk)
     if request.POST.get("action") == "random":
+        seed = secrets.randbelow(2**31)
         if perform(
             request,
-            partial(services.transcript_segment_pick, actor=request.user, transcript=transcript),
-            "Segment picked at random.",
+            partial(
+                services.transcript_segment_pick,
+                actor=request.user,
+                transcript=transcript,
+                seed=seed,
+            ),
+            f"Segment picked at random (seed {seed}).",
         ):
             messages.info(request, _segment_text(transcript))
     else:

@@ -15,7 +15,7 @@ from accounts.access import (
 )
 from accounts.models import Agency, Practitioner
 from mi_coding.errors import validation_message
-from transcripts.forms import ColumnsForm, DocumentForm, UploadForm
+from transcripts.forms import ColumnsForm, DocumentForm, RecordingsUploadForm, UploadForm
 from transcripts.parsers import ParseError, parse_source
 from transcripts.parsers.archive import megabytes
 from transcripts.previews import (
@@ -29,7 +29,12 @@ from transcripts.previews import (
     preview_save,
     sources_of,
 )
-from transcripts.services import TranscriptDraft, default_title, transcripts_import
+from transcripts.services import (
+    TranscriptDraft,
+    audio_sessions_import,
+    default_title,
+    transcripts_import,
+)
 
 PREVIEW_GONE = "That preview has expired or was already saved. Upload the file again."
 
@@ -55,6 +60,40 @@ def transcript_upload(request: HttpRequest) -> HttpResponse:
             "max_total_mb": megabytes(settings.MI_UPLOAD_MAX_TOTAL_BYTES),
             "max_files": settings.MI_UPLOAD_MAX_FILES,
         },
+    )
+
+
+def recordings_upload(request: HttpRequest) -> HttpResponse:
+    """Sessions from their recordings alone: each file becomes a session coded from audio."""
+    agency = current_agency_with(request, Cap.MANAGE_TRANSCRIPTS)
+    form = RecordingsUploadForm(request.POST or None, request.FILES or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = audio_sessions_import(
+                agency=agency,
+                practitioner=data["practitioner"],
+                files=data["files"],
+                session_date=data["session_date"],
+                target_change=data["target_change"],
+                client_pseudonym=data["client_pseudonym"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error("files", f"Nothing was saved: {validation_message(exc)}.")
+        else:
+            messages.success(
+                request,
+                f"{len(created)} session(s) saved from their recordings, ready to code from "
+                "the audio.",
+            )
+            if len(created) == 1:
+                return redirect("transcripts:detail", created[0].pk)
+            return redirect("transcripts:list")
+    return render(
+        request,
+        "transcripts/upload_recordings.html",
+        {"form": form, "agency": agency, "max_files": settings.MI_UPLOAD_MAX_FILES},
     )
 
 

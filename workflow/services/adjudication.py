@@ -50,6 +50,12 @@ def adjudication_start(*, transcript: Transcript, scheme: CodingScheme, actor: U
         sources = adjudication_sources(transcript, scheme)
         if len(sources) < 2:
             raise ValidationError("adjudication needs two or more submitted codings")
+        if any(source.is_from_audio for source in sources):
+            raise ValidationError(
+                "codings made from the recording cannot be adjudicated utterance by utterance: "
+                "each coder's volleys are their own units; agree the counts and globals in a "
+                "coding of record instead"
+            )
         consensus = coding_start(
             transcript=transcript,
             scheme=scheme,

@@ -35,6 +35,11 @@ def coding_mark_gold(*, coding: Coding, actor: User) -> Coding:
                 )
             if not coding.is_submitted:
                 raise ValidationError("only a submitted coding can be a gold standard")
+            if coding.is_from_audio:
+                raise ValidationError(
+                    "a coding made from the recording cannot be a gold standard: calibration "
+                    "compares codes utterance by utterance, and its units are its own volleys"
+                )
             other = Coding.objects.filter(
                 transcript=coding.transcript_id, scheme=coding.scheme_id, kind=CodingKind.GOLD
             ).first()

@@ -4,7 +4,6 @@
 // or a reload) and is sent to a small JSON endpoint that *sets* or *clears* one thing; the
 // queue is sent in order, one request at a time, with retries and backoff (lib/queue.mjs).
 
-import { csrfToken } from "../csrf.js";
 import { ChangeQueue, countChanges, statusText } from "../lib/queue.mjs";
 import { CodingState, accepts, codeSteps, exclusionRule, exclusiveIds, reverseSteps } from "../lib/codes.mjs";
 import { idFromHash, startIndex } from "../lib/selection.mjs";
@@ -12,6 +11,7 @@ import { createAudio } from "./audio.js";
 import { createHelp, createNoteEditor, createSubmit } from "./dialogs.js";
 import { bindClicks, bindKeys } from "./events.js";
 import { createGlobals } from "./globals.js";
+import { sender } from "./send.js";
 import { createStatusLine } from "./status.js";
 import { createTally } from "./tally.js";
 import { createTranscript } from "./transcript.js";
@@ -76,19 +76,7 @@ const tally = createTally({ codes: config.codes, definitions: config.scores, sta
 
 // ------------------------------------------------------------------ the queue
 
-function send(op) {
-  return fetch(config.urls[op.endpoint], {
-    method: "POST",
-    credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(), Accept: "application/json" },
-    body: JSON.stringify(op.body),
-  }).then((response) =>
-    response
-      .json()
-      .catch(() => null)
-      .then((data) => ({ status: response.status, data }))
-  );
-}
+const send = sender(config.urls);
 
 function showQueueStatus() {
   const [kind, text] = statusText(queue.status());
