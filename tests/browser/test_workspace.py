@@ -345,7 +345,7 @@ def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     assert score(page, "r_q") == "0.67"
     assert band.inner_text() == "Below fair"
     page.keyboard.press("z")  # undo: 2 questions
-    assert score(page, "r_q") == "1"
+    assert score(page, "r_q") == "1.00"
     assert band.inner_text() == "Fair"
     saved(page)
     assert stored(coding) == [(1, "Q"), (3, "SR"), (5, "CR"), (7, "Q")]
