@@ -319,6 +319,42 @@ class TablePage(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
 
 
+class ExportRowOut(serializers.Serializer):
+    """The columns every row of an export has; the code, global and score columns follow."""
+
+    transcript_id = serializers.IntegerField()
+    transcript = serializers.CharField()
+    coder = serializers.CharField()
+    scheme = serializers.CharField()
+    kind = serializers.CharField(help_text="The coding's kind: primary, double, consensus or gold.")
+    score_of_record = serializers.BooleanField(
+        help_text="Whether the coding is its session's score of record (its consensus coding, "
+        "else its gold standard, else its primary coding), among the codings the token may see."
+    )
+
+
+class ScoreExportRowOut(ExportRowOut):
+    practitioner = serializers.CharField()
+    session_date = serializers.DateField(allow_null=True)
+    status = serializers.CharField()
+
+
+class CodeExportRowOut(ExportRowOut):
+    coding_id = serializers.IntegerField()
+    utterance = serializers.IntegerField()
+    speaker_role = serializers.CharField()
+    dimension = serializers.CharField()
+    code = serializers.CharField()
+
+
+class ScoresPage(TablePage):
+    results = ScoreExportRowOut(many=True)
+
+
+class CodesPage(TablePage):
+    results = CodeExportRowOut(many=True)
+
+
 class FidelityOut(serializers.Serializer):
     scheme = serializers.CharField()
     filters = serializers.DictField(child=serializers.CharField(allow_null=True))

@@ -73,12 +73,17 @@ def band(value: float | None, fair: float | None, good: float | None) -> str | N
     return BELOW_FAIR
 
 
-def format_score(value: float | None, *, percent: bool = False, digits: int = 2) -> str:
-    """A score for display: "—" where undefined, whole numbers without decimals."""
+def format_score(
+    value: float | None, *, percent: bool = False, kind: str = "ratio", averaged: bool = False
+) -> str:
+    """A score for display, one rule per kind of score wherever it is shown: "—" where
+    undefined; a percentage as a whole percent ("40%"); a count (``kind`` "sum") as a whole
+    number, unless ``averaged`` over sessions; everything else (ratios such as R:Q, global
+    means) with two decimals ("3.00", "0.80"). Thresholds are shown by the same rule."""
     if value is None:
         return "—"
     if percent:
         return f"{value:.0f}%"
-    if float(value).is_integer():
+    if kind == "sum" and not averaged and float(value).is_integer():
         return f"{value:.0f}"
-    return f"{value:.{digits}f}"
+    return f"{value:.2f}"

@@ -54,13 +54,11 @@ class ScoreDefinition:
     def band(self, value: float | None) -> str | None:
         return scores.band(value, self.fair, self.good)
 
-    def format(self, value: float | None) -> str:
-        return scores.format_score(value, percent=self.percent)
+    def format(self, value: float | None, *, averaged: bool = False) -> str:
+        return scores.format_score(value, percent=self.percent, kind=self.type, averaged=averaged)
 
     def _threshold_text(self, value: float | None) -> str:
-        if value is None:
-            return "—"
-        return f"{value:g}%" if self.percent else f"{value:g}"
+        return self.format(value)
 
     @property
     def fair_text(self) -> str:

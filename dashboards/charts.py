@@ -18,6 +18,7 @@ from mi_coding.charts import INK, base_layout
 
 if TYPE_CHECKING:
     from dashboards.selectors import Session
+    from dashboards.stats import Distribution
 
 BAND_SYMBOLS = {
     scores.GOOD: "circle",
@@ -100,7 +101,7 @@ def threshold_marks(
                 "line": {"color": "#555", "width": 1, "dash": dash},
             }
         )
-        text = f"{name} ≥ {value:g}{'%' if definition.percent else ''}"
+        text = f"{name} ≥ {definition.format(value)}"
         label = {"text": text, "showarrow": False, "font": {"size": 11, "color": "#333"}}
         if axis == "y":  # in the right margin, clear of the latest session's marker
             label |= {
@@ -184,26 +185,50 @@ def score_over_time(
 def score_spread(
     definition: ScoreDefinition,
     points: Sequence[tuple[str, float]],
+    distribution: Distribution,
     scale_ranges: Mapping[str, tuple[int, int]],
 ) -> dict[str, Any]:
-    """Each practitioner's mean on one summary score, as a box with every point shown."""
+    """Each practitioner's mean on one summary score, and a box drawn from ``distribution``:
+    the very quartiles, median, minimum and maximum the table under the charts shows, so that
+    plotly never computes figures of its own."""
     values = [value for _, value in points]
     low, high = value_range(definition, values, scale_ranges)
     shapes, annotations = threshold_marks(definition, "x", low, high)
-    figure = go.Figure(
-        go.Box(
+    traces: list[Any] = []
+    if distribution.n:
+        traces.append(
+            go.Box(
+                y=[0],
+                q1=[distribution.q1],
+                median=[distribution.median],
+                q3=[distribution.q3],
+                lowerfence=[distribution.minimum],
+                upperfence=[distribution.maximum],
+                name=definition.name,
+                orientation="h",
+                boxpoints=False,
+                width=0.6,
+                hoverinfo="skip",
+                fillcolor="rgba(0,0,0,0)",
+                line={"color": INK, "width": 1.5},
+                showlegend=False,
+            )
+        )
+    traces.append(
+        go.Scatter(
             x=values,
-            name=definition.name,
-            orientation="h",
-            boxpoints="all",
-            jitter=0.6,
-            pointpos=0,
+            y=[0] * len(values),
+            mode="markers",
+            name="Practitioners",
             hovertext=[name for name, _ in points],
-            hovertemplate="%{hovertext}: %{x}<extra></extra>",
-            fillcolor="rgba(0,0,0,0)",
-            line={"color": INK, "width": 1.5},
+            customdata=[definition.format(value, averaged=True) for value in values],
+            hovertemplate="%{hovertext}: %{customdata}<extra></extra>",
             marker={"symbol": "circle-open", "color": INK, "size": 7},
-        ),
+            showlegend=False,
+        )
+    )
+    figure = go.Figure(
+        traces,
         layout=base_layout(
             height=170,
             margin={"l": 12, "r": 12, "t": 24, "b": 32},
@@ -213,7 +238,7 @@ def score_spread(
                 "zeroline": False,
                 "ticksuffix": "%" if definition.percent else "",
             },
-            yaxis={"showticklabels": False},
+            yaxis={"showticklabels": False, "range": [-0.6, 0.6], "fixedrange": True},
             shapes=shapes,
             annotations=annotations,
         ),

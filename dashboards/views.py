@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from accounts.access import (
     Cap,
@@ -9,6 +9,7 @@ from accounts.access import (
     current_agency,
     current_agency_with,
     get_practitioner_for_user,
+    practitioners_visible_to,
     role_in,
     teams_visible_to,
 )
@@ -92,6 +93,19 @@ def practitioner_dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def my_dashboard(request: HttpRequest) -> HttpResponse:
+    """The signed-in practitioner's own dashboard in the current agency."""
+    agency = current_agency(request)
+    practitioner = (
+        practitioners_visible_to(request.user).filter(agency=agency, user=request.user).first()
+        if agency is not None
+        else None
+    )
+    if practitioner is None:
+        raise Http404
+    return redirect("dashboards:practitioner", practitioner.pk)
+
+
 def _audit_form(request: HttpRequest, agency: Agency) -> AuditFilterForm:
     return AuditFilterForm(
         request.GET or None,
@@ -121,7 +135,9 @@ def agency_audit(request: HttpRequest) -> HttpResponse:
         {
             "id": f"spread-{spread.definition.slug}",
             "spread": spread,
-            "figure": charts.score_spread(spread.definition, spread.points, audit.scale_ranges),
+            "figure": charts.score_spread(
+                spread.definition, spread.points, spread.distribution, audit.scale_ranges
+            ),
         }
         for spread in audit.spreads
     ]

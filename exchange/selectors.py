@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import Agency, User
 from coding.models import Coding, CodingKind, CodingScheme, UtteranceCode
-from coding.selectors import SchemeLayout, coding_results, scheme_layout
+from coding.selectors import SchemeLayout, coding_results, scheme_layout, session_records
 from transcripts.models import Transcript
 from workflow.visibility import codings_visible_to
 
@@ -43,6 +43,9 @@ TEXT_COLUMN = "text"
 # whether the coding's units were the transcript's utterances or volleys marked on the
 # recording ("transcript" or "audio").
 SCORE_TRAILING_COLUMNS = ["coded_from"]
+# Appended after every other column of both exports, so that scripts reading columns by
+# position keep working: the coding's kind and whether it is its session's score of record.
+RECORD_COLUMNS = ["kind", "score_of_record"]
 
 AGENCY = "agency"
 MINE = "mine"
@@ -54,10 +57,16 @@ class ExportTable:
     rows: list[dict[str, Any]] = field(default_factory=list)
 
 
+def codings_readable(user: User, agency: Agency) -> QuerySet[Coding]:
+    """Every coding of ``agency`` that ``user`` may read: where a session's score of record
+    is chosen, whatever part of them is exported."""
+    return codings_visible_to(user).filter(transcript__agency=agency)
+
+
 def codings_for_export(user: User, agency: Agency, scope: str) -> QuerySet[Coding]:
     """The codings of ``agency`` that ``user`` may read; with ``scope`` MINE only their own
     codings and the codings of their own sessions. The caller checks the role may export."""
-    codings = codings_visible_to(user).filter(transcript__agency=agency)
+    codings = codings_readable(user, agency)
     if scope == MINE:
         codings = codings.filter(Q(coder=user) | Q(transcript__practitioner__user=user))
     return codings
@@ -79,18 +88,30 @@ def _union(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def record_ids(among: QuerySet[Coding], transcript_ids: Iterable[int]) -> set[int]:
+    """The codings that are their session's score of record, chosen among ``among`` (the
+    codings the reader may see) for the sessions of ``transcript_ids``. One query."""
+    ids = set(transcript_ids)
+    if not ids:
+        return set()
+    return {record.pk for record in session_records(among.filter(transcript_id__in=ids))}
+
+
 def score_table(
     codings: QuerySet[Coding],
     agency: Agency,
     scheme: CodingScheme | None = None,
     *,
     column_schemes: Iterable[CodingScheme] = (),
+    records_among: QuerySet[Coding] | None = None,
 ) -> ExportTable:
-    """One row per coding: who and what, then every code count, global and summary score.
+    """One row per coding: who and what, then every code count, global and summary score,
+    then the coding's kind and whether it is its session's score of record.
 
     Without ``scheme`` the columns are the union over the schemes the codings use (in order
     of scheme slug), and over ``column_schemes``, so that a table read in parts keeps its
     columns; a count, global or score the coding's own scheme lacks is an empty cell.
+    The score of record is chosen among ``records_among`` (default: ``codings``).
     """
     rows = list(
         exportable(codings, scheme)
@@ -110,6 +131,10 @@ def score_table(
         + _union(g.slug for layout in layouts.values() for g in layout.globals)
         + _union(s.slug for layout in layouts.values() for s in layout.summaries)
         + SCORE_TRAILING_COLUMNS
+        + RECORD_COLUMNS
+    )
+    records = record_ids(
+        codings if records_among is None else records_among, (c.transcript_id for c in rows)
     )
     results = coding_results(rows, {pk: layout.summaries for pk, layout in layouts.items()})
     table = ExportTable(columns=columns)
@@ -129,15 +154,28 @@ def score_table(
         row.update((g.slug, result.globals.get(g.slug)) for g in layout.globals)
         row.update((s.slug, result.scores.get(s.slug)) for s in layout.summaries)
         row["coded_from"] = coding.coded_from
+        row["kind"] = coding.kind
+        row["score_of_record"] = coding.pk in records
         table.rows.append(row)
     return table
 
 
 def utterance_code_table(
-    codings: QuerySet[Coding], *, include_text: bool, scheme: CodingScheme | None = None
+    codings: QuerySet[Coding],
+    *,
+    include_text: bool,
+    scheme: CodingScheme | None = None,
+    records_among: QuerySet[Coding] | None = None,
 ) -> ExportTable:
     """Every utterance code in long format, one row per code; the utterance text only when
-    asked for, since it is the most sensitive part of a session."""
+    asked for, since it is the most sensitive part of a session. The last two columns are
+    the coding's kind and whether it is its session's score of record (chosen among
+    ``records_among``, default ``codings``)."""
+    chosen = exportable(codings, scheme)
+    records = record_ids(
+        codings if records_among is None else records_among,
+        chosen.order_by().values_list("transcript_id", flat=True).distinct(),
+    )
     fields = [
         "coding_id",
         "coding__transcript_id",
@@ -149,11 +187,12 @@ def utterance_code_table(
         "coding__scheme__slug",
         "dimension__slug",
         "code__abbreviation",
+        "coding__kind",
     ]
     if include_text:
         fields.append("utterance__text")
     values = (
-        UtteranceCode.objects.filter(coding__in=exportable(codings, scheme))
+        UtteranceCode.objects.filter(coding__in=chosen)
         # A code on a volley (a coding made from audio) has no utterance: its speaker is the
         # volley's, and volleys come in time order.
         .annotate(speaker=Coalesce("utterance__speaker_role", "volley__speaker_role"))
@@ -168,7 +207,9 @@ def utterance_code_table(
         )
         .values_list(*fields)
     )
-    table = ExportTable(columns=CODE_COLUMNS + ([TEXT_COLUMN] if include_text else []))
+    table = ExportTable(
+        columns=CODE_COLUMNS + ([TEXT_COLUMN] if include_text else []) + RECORD_COLUMNS
+    )
     labels: dict[int, str] = {}
     for value in values:
         transcript_id = value[1]
@@ -188,6 +229,8 @@ def utterance_code_table(
             "code": value[9],
         }
         if include_text:
-            row[TEXT_COLUMN] = value[10]
+            row[TEXT_COLUMN] = value[11]
+        row["kind"] = value[10]
+        row["score_of_record"] = value[0] in records
         table.rows.append(row)
     return table

@@ -8,9 +8,10 @@ from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
 from accounts.access import Cap, can, current_agency, require, role_in
-from accounts.models import Agency
+from accounts.models import Agency, Role
 from accounts.services import audit_record
 from coding.models import Coding, CodingKind
+from coding.selectors import session_records
 from exchange.forms import (
     CodesExportForm,
     ExportForm,
@@ -34,6 +35,7 @@ from exchange.selectors import (
     AGENCY,
     MINE,
     codings_for_export,
+    codings_readable,
     schemes_in_use,
     score_table,
     utterance_code_table,
@@ -69,14 +71,20 @@ def exchange_index(request: HttpRequest) -> HttpResponse:
     scope = AGENCY if can(request.user, agency.pk, Cap.EXPORT) else MINE
     codings = _export_codings(request, agency, scope)
     schemes = schemes_in_use(codings)
+    role = role_in(request.user, agency.pk)
+    # A practitioner's dashboard counts sessions, each once and one scheme at a time: say how
+    # many there are, so that the two pages can be compared.
+    records = session_records(codings) if role == Role.PRACTITIONER else []
     return render(
         request,
         "exchange/index.html",
         {
             "agency": agency,
             "scope": scope,
-            "role": role_in(request.user, agency.pk),
+            "role": role,
             "coding_count": codings.exclude(kind=CodingKind.CALIBRATION).count(),
+            "session_count": len(records),
+            "session_schemes": len({record.scheme_id for record in records}),
             # Two forms on one page: ids of their own, so each label names its own control.
             "scores_form": ScoresExportForm(schemes=schemes, auto_id="scores_%s"),
             "codes_form": CodesExportForm(schemes=schemes, auto_id="codes_%s"),
@@ -113,7 +121,9 @@ def export_scores(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a scheme and a format from the lists.")
         return redirect("exchange:index")
     scheme, fmt = form.cleaned_data["scheme"], form.cleaned_data["format"]
-    table = score_table(codings, agency, scheme)
+    table = score_table(
+        codings, agency, scheme, records_among=codings_readable(request.user, agency)
+    )
     _record_export(
         request,
         agency,
@@ -130,7 +140,12 @@ def export_codes(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a scheme from the list.")
         return redirect("exchange:index")
     scheme, include_text = form.cleaned_data["scheme"], form.cleaned_data["include_text"]
-    table = utterance_code_table(codings, include_text=include_text, scheme=scheme)
+    table = utterance_code_table(
+        codings,
+        include_text=include_text,
+        scheme=scheme,
+        records_among=codings_readable(request.user, agency),
+    )
     _record_export(
         request,
         agency,

@@ -1,7 +1,7 @@
 """Tables out: one way to write rows as CSV or XLSX, for every export and download.
 
 ``columns`` fixes the column order; each row is a mapping from column name to a value (None
-becomes an empty cell, never "None" or "nan").
+becomes an empty cell, never "None" or "nan"; a boolean is written ``true`` or ``false``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, float) and value != value:  # NaN
         return ""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

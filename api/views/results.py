@@ -28,6 +28,7 @@ from exchange.selectors import (
     AGENCY,
     MINE,
     codings_for_export,
+    codings_readable,
     exportable,
     schemes_in_use,
     score_table,
@@ -69,10 +70,12 @@ class Scores(ApiView):
         summary="Scores: one row per coding, as export_scores",
         description="The rows of `manage.py export_scores` with the same columns: "
         "`transcript_id, transcript, practitioner, session_date, coder, scheme, status`, then "
-        "one per code count, global and summary score. An undefined score is null, never 0. "
+        "one per code count, global and summary score, then `kind` (primary, double, consensus, "
+        "gold) and `score_of_record` (true when the row is its session's score of record). "
+        "An undefined score is null, never 0. "
         "`columns` lists every column in order; every page has the same columns.",
         parameters=[s.ScoreParams],
-        responses=s.TablePage,
+        responses=s.ScoresPage,
     )
     def get(self, request: Request) -> Response:
         params = self.params(s.ScoreParams)
@@ -83,6 +86,7 @@ class Scores(ApiView):
             agency,
             scheme,
             column_schemes=schemes_in_use(codings) if scheme is None else (),
+            records_among=codings_readable(request.user, agency),
         )
         rows = [{column: row.get(column) for column in table.columns} for row in table.rows]
         _record(
@@ -99,10 +103,11 @@ class Codes(ApiView):
         operation_id="codes_list",
         summary="Codes: one row per utterance code, as export_codes",
         description="The rows of `manage.py export_codes`: `coding_id, transcript_id, "
-        "transcript, utterance, speaker_role, coder, scheme, dimension, code`, and `text` "
-        "with `include_text`. A page holds every code of up to `page_size` codings.",
+        "transcript, utterance, speaker_role, coder, scheme, dimension, code`, `text` with "
+        "`include_text`, then `kind` and `score_of_record` of the row's coding. "
+        "A page holds every code of up to `page_size` codings.",
         parameters=[s.CodeParams],
-        responses=s.TablePage,
+        responses=s.CodesPage,
     )
     def get(self, request: Request) -> Response:
         params = self.params(s.CodeParams)
@@ -112,6 +117,7 @@ class Codes(ApiView):
             Coding.objects.filter(pk__in=page.ids),
             include_text=params["include_text"],
             scheme=scheme,
+            records_among=codings_readable(request.user, agency),
         )
         _record(
             request,

@@ -51,10 +51,9 @@ def band_of(value: float | None, definition: ScoreDefinition) -> str | None:
 
 
 @register.filter
-def number(value: float | None) -> str:
-    """A threshold as written in the manual: 3.5, 40, 1."""
-    value = _number(value)
-    return "—" if value is None else f"{value:g}"
+def mean_score(value: float | None, definition: ScoreDefinition) -> str:
+    """A score averaged over sessions: by the score's rule, and never as a whole count."""
+    return definition.format(_number(value), averaged=True)
 
 
 @register.filter
@@ -82,48 +81,66 @@ def band_badge(band: str | None) -> str:
 
 
 @register.simple_tag
-def trend(summary: ScoreSummary | None) -> str:
+def trend(summary: ScoreSummary | None, compact: bool = False) -> str:
+    """A trend as an arrow and a word; ``compact`` shows the arrow alone, the word read out
+    and shown on hover."""
     if summary is None or summary.trend is None:
         return format_html(
             '<span class="text-body-secondary" title="{}">—</span>',
             "A trend needs three sessions with this score.",
         )
     return format_html(
-        '<span class="trend trend-{}" title="{} per session">'
-        '<span aria-hidden="true">{}</span> {}</span>',
+        '<span class="trend trend-{}" title="{}{} per session">'
+        '<span aria-hidden="true">{}</span>{}</span>',
         summary.trend,
+        f"{summary.trend}, " if compact else "",
         f"{summary.slope:+.2f}",
         summary.arrow,
-        summary.trend,
+        format_html('<span class="visually-hidden">{}</span>', summary.trend)
+        if compact
+        else f" {summary.trend}",
+    )
+
+
+@register.simple_tag
+def band_mark(band: str | None) -> str:
+    """A band as its symbol alone, for narrow tables: the word is read out and shown on
+    hover, and the legend above the table says what each symbol means."""
+    if band not in BAND_MARKS:
+        return ""
+    label = scores.BAND_LABELS[band]
+    return format_html(
+        '<span class="band-mark band-{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}</span></span>',
+        band.replace("_", "-"),
+        label,
+        BAND_MARKS[band],
+        label,
     )
 
 
 @register.simple_tag
 def audit_cells(row: PractitionerRow, definitions: list[ScoreDefinition]) -> str:
-    """A practitioner's cells for every summary score: latest with its band, mean, the
-    shares at fair and good where the score has thresholds, and the trend. One tag per row
-    keeps a 200-row audit quick to render."""
+    """A practitioner's cells for every summary score: latest with its band, mean with the
+    trend, and the share of sessions at fair or better where the score has thresholds;
+    narrow enough that a whole MITI audit fits a 1,400 px screen. One tag per row keeps a 200-row
+    audit quick to render."""
     cells = []
     for d in definitions:
         summary = row.scores[d.slug]
         cells.append(
             format_html(
-                '<td class="text-end text-nowrap score-group">{} {}</td>'
-                '<td class="text-end">{}</td>',
+                '<td class="text-end text-nowrap score-group" data-score="{}">{} {}</td>'
+                '<td class="text-end text-nowrap">{} {}</td>',
+                d.slug,
                 d.format(summary.latest),
-                band_badge(summary.latest_band),
-                d.format(summary.mean),
+                band_mark(summary.latest_band),
+                d.format(summary.mean, averaged=True),
+                trend(summary, compact=True),
             )
         )
         if thresholded(d):
-            cells.append(
-                format_html(
-                    '<td class="text-end">{}</td><td class="text-end">{}</td>',
-                    share(summary.share_fair),
-                    share(summary.share_good),
-                )
-            )
-        cells.append(format_html('<td class="text-nowrap">{}</td>', trend(summary)))
+            cells.append(format_html('<td class="text-end">{}</td>', share(summary.share_fair)))
     return mark_safe("".join(cells))  # noqa: S308 - every part is escaped by format_html
 
 

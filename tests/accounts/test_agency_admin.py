@@ -214,6 +214,39 @@ def test_supervisor_reads_the_audit_log_of_their_agency_only(
     assert "test.elsewhere" not in body
 
 
+def test_the_audit_log_shows_readable_values(agency, supervisor, client_for):
+    from accounts.services import audit_record
+
+    audit_record(
+        actor=None,
+        action="calibration.result",
+        agency=agency,
+        details={
+            "mean_kappa": 0.7702722509430576,
+            "pass_mark": 0.6,
+            "passed": True,
+            "assignment": None,
+            "decisions": {"agreement": 12, "coding": 8},
+            "sources": [1, 2],
+        },
+    )
+    body = client_for(supervisor).get(reverse("accounts:audit")).content.decode()
+    row = body[body.index("calibration.result") :].split("</tr>", 1)[0]
+    shown = row.split("</code>", 1)[1]
+    # PostgreSQL keeps JSON keys in an order of its own: check each detail, not the order.
+    for detail in (
+        "mean kappa: 0.77",
+        "pass mark: 0.60",
+        "passed: yes",
+        "assignment: —",
+        "sources: 1, 2",
+    ):
+        assert detail in shown
+    assert "agreement 12" in shown and "coding 8" in shown
+    for raw in ("None", "{", "[", "0.7702722509430576", "True"):
+        assert raw not in shown
+
+
 def test_agency_settings_update_refuses_a_blank_name(agency, admin_user):
     with pytest.raises(ValidationError, match="an agency needs a name"):
         agency_settings_update(

@@ -67,8 +67,14 @@ def _all_pages(client, url):
     return body.get("columns"), rows, pages
 
 
+def _cell(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def _cells(columns, rows):
-    return [["" if row[c] is None else str(row[c]) for c in columns] for row in rows]
+    return [[_cell(row[c]) for c in columns] for row in rows]
 
 
 def _command_csv(*args):
@@ -86,6 +92,9 @@ def test_scores_are_the_rows_of_export_scores_page_by_page(coded, admin_user, ap
     assert _cells(columns, rows) == command_rows
     assert rows[0]["SR"] == 0 and rows[0]["CR"] == 1 and rows[0]["r_q"] == 0.5
     assert isinstance(rows[0]["transcript_id"], int)
+    assert columns[-2:] == ["kind", "score_of_record"]
+    assert {row["kind"] for row in rows} <= {"primary", "double", "consensus", "gold"}
+    assert {type(row["score_of_record"]) for row in rows} == {bool}
 
 
 def test_scores_of_one_scheme_keep_the_same_columns_on_every_page(coded, admin_user, api_as):
@@ -106,7 +115,7 @@ def test_codes_are_the_rows_of_export_codes(coded, admin_user, api_as):
     assert columns == command_columns
     assert _cells(columns, rows) == command_rows
     with_text = client.get("/api/v1/codes/?include_text=true").json()
-    assert with_text["columns"][-1] == "text"
+    assert with_text["columns"][-3:] == ["text", "kind", "score_of_record"]
     assert with_text["results"][0]["text"] == "Utterance number 1."
 
 
@@ -195,9 +204,9 @@ def test_a_page_of_scores_costs_the_same_queries_for_any_number_of_codings(
     _sessions(agency, practitioner, coder, coder2, 20)
     many = queries("/api/v1/scores/?page_size=50"), queries("/api/v1/codes/?page_size=50")
     assert few == many
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get("/api/v1/scores/?page_size=50")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         client.get("/api/v1/scores/?scheme=miti-4.2.1&page_size=50")
 
 
@@ -308,6 +317,20 @@ def test_schemes_name_the_columns_of_scores(admin_user, api_as):
     assert miti["codes"][:4] == ["GI", "Persuade", "Persuade with", "Q"]
     assert miti["globals"] == ["cct", "sst", "partnership", "empathy"]
     assert "r_q" in miti["summary_scores"]
+
+
+def test_the_schema_names_the_kind_and_score_of_record_of_every_export_row(db):
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    components = schema["components"]["schemas"]
+    for path in ("/api/v1/scores/", "/api/v1/codes/"):
+        page = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        name = page["schema"]["$ref"].rsplit("/", 1)[-1]
+        row = components[name]["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[-1]
+        properties = components[row]["properties"]
+        assert properties["score_of_record"]["type"] == "boolean"
+        assert "consensus" in properties["kind"]["description"]
 
 
 def test_a_coding_from_audio_reads_with_its_volleys_codes(

@@ -71,7 +71,7 @@ def test_audit_page_draws_the_distributions_and_sorts(page, live_server, sign_in
     assert page.locator('[data-chart="spread-relational"] .boxlayer .trace').count() == 1
     page.get_by_role("link", name="Mean").nth(1).click()  # relational mean, highest first
     page.wait_for_url("**sort=relational.mean**")
-    first = page.locator("table.audit-table tbody tr th").first
+    first = page.locator("table.audit-table tbody tr th a").first
     assert first.inner_text() == "Sam Okafor"
 
 
@@ -93,3 +93,46 @@ def test_the_printed_dashboard_fits_an_a4_page(page, live_server, sign_in):
     )
     assert past_the_edge == []
     assert page.locator("table.sessions-table").is_visible()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_fidelity_audit_fits_a_1400_pixel_screen_with_the_miti_scores_in_view(
+    browser, live_server, sign_in
+):
+    agency = factories.make_agency(slug="home")
+    supervisor = factories.make_user(agency, Role.SUPERVISOR, username="sofia")
+    coder = factories.make_user(agency, Role.CODER)
+    coded_practitioner(agency, coder)
+    team = factories.make_team(agency, "Community outreach and engagement")
+    other = factories.make_practitioner(agency, "Priya Natarajan-Whitfield", team=team)
+    factories.make_coded_session(
+        agency, other, coder, codes={1: ["Q"], 3: ["CR"]}, globals_=GLOBALS[1]
+    )
+    context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, supervisor.username, PASSWORD)
+        page.goto(f"{live_server.url}/dashboards/")
+        page.locator('[data-chart="spread-relational"][data-rendered="true"]').wait_for()
+        widths = page.evaluate(
+            """() => {
+              const wrap = document.querySelector('.audit-table-wrap');
+              return [document.documentElement.scrollWidth, window.innerWidth,
+                      wrap.scrollWidth, wrap.clientWidth];
+            }"""
+        )
+        page_width, window_width, table_width, wrap_width = widths
+        assert page_width <= window_width
+        assert table_width <= wrap_width, f"the audit table overflows: {widths}"
+        # MITI summary scores come right after the name, %CR and R:Q among them, in view.
+        headings = page.locator(".audit-table thead tr").first.locator("th")
+        assert headings.nth(1).inner_text().strip() == "Technical global"
+        for slug in ("pct_cr", "r_q"):
+            heading = page.locator(f'.audit-table thead th[data-score="{slug}"]')
+            cell = page.locator(f'.audit-table tbody td[data-score="{slug}"]').first
+            for element in (heading, cell):
+                box = element.bounding_box()
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1400
+                assert element.is_visible()
+    finally:
+        context.close()

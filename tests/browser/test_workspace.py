@@ -281,7 +281,7 @@ def test_globals_are_rated_and_the_coding_submitted_by_keys(
     assert stored(coding) == [(1, "Q")]
     # The technical and relational globals follow the ratings at once.
     assert score(page, "technical") == "3.50"
-    assert score(page, "relational") == "3"
+    assert score(page, "relational") == "3.00"
 
     page.keyboard.press("Escape")  # back to the transcript, where keys code again
     page.keyboard.press("j")
@@ -331,10 +331,10 @@ def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     page.keyboard.press("j")
     page.keyboard.press("s")
     assert page.locator(f"#count-{factories.code('SR').pk}").inner_text() == "1"
-    assert score(page, "r_q") == "1"
+    assert score(page, "r_q") == "1.00"
     page.keyboard.press("j")
     page.keyboard.press("c")
-    assert score(page, "r_q") == "2"
+    assert score(page, "r_q") == "2.00"
     assert score(page, "pct_cr") == "50%"
     band = page.locator('tr[data-score="r_q"] .band')
     assert band.inner_text() == "Good"
@@ -345,7 +345,7 @@ def test_summary_scores_change_with_the_tally_without_waiting_for_the_server(
     assert score(page, "r_q") == "0.67"
     assert band.inner_text() == "Below fair"
     page.keyboard.press("z")  # undo: 2 questions
-    assert score(page, "r_q") == "1"
+    assert score(page, "r_q") == "1.00"
     assert band.inner_text() == "Fair"
     saved(page)
     assert stored(coding) == [(1, "Q"), (3, "SR"), (5, "CR"), (7, "Q")]
@@ -443,3 +443,17 @@ def test_a_note_is_private_until_ticked_for_feedback_and_only_then_reaches_the_p
     text = page.locator("main").inner_text()
     assert "A lovely double-sided reflection" in text
     assert "Discuss in supervision" not in text
+
+
+def test_a_supervisor_starts_coding_from_the_transcript_page(
+    page, live_server, sign_in, agency, practitioner, supervisor
+):
+    transcript = factories.make_transcript(agency, practitioner, utterances=4)
+    sign_in(page, supervisor.username, PASSWORD)
+    page.goto(f"{live_server.url}/transcripts/{transcript.pk}/")
+    page.get_by_role("link", name="Start coding").click()
+    page.get_by_role("button", name="Start coding").click()
+    page.wait_for_selector("html[data-ws-ready='1']")
+    coding = transcript.codings.get()
+    assert coding.coder == supervisor
+    assert page.url.endswith(f"/codings/{coding.pk}/")

@@ -108,7 +108,7 @@ def test_admin_sets_thresholds_and_they_are_audited(agency, admin_user, client_f
     assert (override.summary_score.slug, override.fair, override.good) == ("technical", 3.5, 4)
     assert AuditEvent.objects.filter(action="scheme.thresholds", agency=agency).exists()
     html = client.get(reverse("coding:scheme", args=["miti-4.2.1"])).content.decode()
-    assert "Home Agency (default 3 / 4)" in html
+    assert "Home Agency (default 3.00 / 4.00)" in html
     data["fair_technical"] = 3
     client.post(url, data)
     assert not ThresholdOverride.objects.exists()

@@ -22,7 +22,9 @@ def _row(definition, counts, globals_):
     return {
         "slug": definition["slug"],
         "value": value,
-        "display": scores.format_score(value, percent=bool(definition.get("percent"))),
+        "display": scores.format_score(
+            value, percent=bool(definition.get("percent")), kind=definition["type"]
+        ),
         "band": band,
         "band_label": scores.BAND_LABELS.get(band, ""),
     }
@@ -36,10 +38,11 @@ def test_server_scores_match_the_shared_cases(case):
 
 def test_server_display_matches_the_shared_formats():
     shown = [
-        (f["value"], f["percent"], scores.format_score(f["value"], percent=f["percent"]))
+        (f["value"], f["type"], scores.format_score(f["value"], percent=f["percent"], kind=t))
         for f in CASES["formats"]
+        for t in [f["type"]]
     ]
-    assert shown == [(f["value"], f["percent"], f["display"]) for f in CASES["formats"]]
+    assert shown == [(f["value"], f["type"], f["display"]) for f in CASES["formats"]]
 
 
 def test_the_shared_formats_hold_rounding_ties():

@@ -72,8 +72,19 @@ def test_format_shows_undefined_as_a_dash():
         scores.format_score(62.5, percent=True) == "62%"
         or scores.format_score(62.5, percent=True) == "63%"
     )
-    assert scores.format_score(2.0) == "2"
     assert scores.format_score(1.3333) == "1.33"
+
+
+def test_one_display_rule_per_kind_of_score():
+    # Ratios and means always with two decimals, so "4" never stands beside "3.50".
+    assert scores.format_score(2.0, kind="ratio") == "2.00"
+    assert scores.format_score(4.0, kind="mean") == "4.00"
+    assert scores.format_score(3.5, kind="mean") == "3.50"
+    assert scores.format_score(40.0, percent=True, kind="ratio") == "40%"
+    # Counts are whole numbers; a count averaged over sessions is not.
+    assert scores.format_score(4.0, kind="sum") == "4"
+    assert scores.format_score(4.0, kind="sum", averaged=True) == "4.00"
+    assert scores.format_score(4.5, kind="sum") == "4.50"
 
 
 def test_unknown_type_is_an_error():

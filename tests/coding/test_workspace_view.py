@@ -51,7 +51,7 @@ def test_the_workspace_shows_the_tally_and_summary_scores(coding, coder, client_
     assert f'id="count-{factories.code("CR").pk}">1<' in html
     # %CR = 1 / 2 = 50%, good; R:Q = 2 / 1.
     assert '<td class="text-end score-value">50%</td>' in html
-    assert '<td class="text-end score-value">2</td>' in html
+    assert '<td class="text-end score-value">2.00</td>' in html
 
 
 def test_the_page_gets_the_summary_score_definitions_with_the_agencys_thresholds(

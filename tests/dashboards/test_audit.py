@@ -137,10 +137,42 @@ def test_distribution_of_each_score_across_practitioners(world, supervisor, clie
     assert relational.distribution.median == pytest.approx(means[1])
     assert relational.distribution.maximum == pytest.approx(means[2])
     figure = spreads["relational"]["figure"]
-    assert sorted(figure["data"][0]["x"]) == pytest.approx(means)
+    points = [trace for trace in figure["data"] if trace["type"] == "scatter"]
+    assert sorted(points[0]["x"]) == pytest.approx(means)
     html = response.content.decode()
     assert 'id="spread-relational"' in html
     assert "Practitioners' means per summary score" in html  # the table equivalent
+
+
+def test_each_box_plot_is_given_exactly_the_figures_of_the_table_under_it(
+    world, supervisor, client_for
+):
+    response = client_for(supervisor).get(reverse("dashboards:audit"))
+    html = response.content.decode()
+    table = html[html.index("Practitioners' means per summary score") :]
+    checked = 0
+    for item in response.context["spreads"]:
+        definition, dist = item["spread"].definition, item["spread"].distribution
+        boxes = [trace for trace in item["figure"]["data"] if trace["type"] == "box"]
+        if not dist.n:
+            assert boxes == []
+            continue
+        (box,) = boxes
+        given = {key: box[key][0] for key in ("lowerfence", "q1", "median", "q3", "upperfence")}
+        assert given == {
+            "lowerfence": dist.minimum,
+            "q1": dist.q1,
+            "median": dist.median,
+            "q3": dist.q3,
+            "upperfence": dist.maximum,
+        }
+        # plotly draws the box from these alone: it is given no sample to compute from
+        assert "x" not in box and box["boxpoints"] is False
+        cells = [definition.format(given[key]) for key in given]
+        row = table[table.index(f">{definition.name}</th>") :].split("</tr>", 1)[0]
+        assert [cell in row for cell in cells] == [True] * 5
+        checked += 1
+    assert checked >= 3
 
 
 def test_empty_agency_says_what_to_do_next(agency, supervisor, client_for):

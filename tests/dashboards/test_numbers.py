@@ -190,3 +190,62 @@ def test_dashboard_numbers_equal_manage_py_export_scores(world, supervisor, clie
         ]
         expected = np.mean(values) if values else None
         assert audit_row.scores["relational"].mean == pytest.approx(expected)
+
+
+RULES = {
+    "mean": re.compile(r"^\d+\.\d\d$"),  # globals' means: two decimals, "3.00" never "3"
+    "ratio": re.compile(r"^\d+\.\d\d$"),  # R:Q
+    "percent": re.compile(r"^\d+%$"),  # %CR
+    "averaged": re.compile(r"^\d+\.\d\d$"),  # any score averaged over sessions, counts too
+}
+
+
+def _kind(definition) -> str:
+    return "percent" if definition.percent else definition.type
+
+
+def _cells(html: str, start: str, end: str = "</tr>") -> list[str]:
+    row = html[html.index(start) :].split(end, 1)[0]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row)
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in cells]
+
+
+def test_one_display_rule_per_kind_of_score_on_every_dashboard(world, supervisor, client_for):
+    client = client_for(supervisor)
+    audit = client.get(reverse("dashboards:audit"))
+    html = audit.content.decode()
+    definitions = audit.context["audit"].definitions
+    for d in definitions:
+        # The spread table: practitioners' means, quartiles, minimum and maximum.
+        figures = _cells(html, f'<th scope="row" class="fw-normal">{d.name}</th>')[1:6]
+        rule = RULES["percent" if d.percent else "averaged"]
+        assert [f for f in figures if not rule.match(f)] == [], (d.slug, figures)
+        # Thresholds are shown by the same rule, with % where the score is a percentage.
+        if d.fair is not None:
+            assert d.fair_text == d.format(d.fair)
+    assert {d.slug: d.fair_text for d in definitions if d.fair is not None} == {
+        "technical": "3.00",
+        "relational": "3.50",
+        "pct_cr": "40%",
+        "r_q": "1.00",
+    }
+    page = client.get(reverse("dashboards:practitioner", args=[world.dana.pk]))
+    html = page.content.decode()
+    data = page.context["data"]
+    means = _cells(html, "Mean of ")
+    for d, shown in zip(data.definitions, means, strict=True):
+        rule = RULES["percent" if d.percent else "averaged"]
+        assert rule.match(shown), (d.slug, shown)
+    for session in data.sessions:
+        for d in data.definitions:
+            shown = d.format(session.result.scores.get(d.slug))
+            if shown == "—":
+                continue
+            if d.type == "sum":
+                assert re.match(r"^\d+$", shown), (d.slug, shown)  # a session's count
+            else:
+                assert RULES[_kind(d)].match(shown), (d.slug, shown)
+    globals_table = html[html.index('id="globals-heading"') :]
+    for row in data.global_rows:
+        if row.mean is not None:
+            assert f'<td class="text-end">{row.mean:.2f}</td>' in globals_table

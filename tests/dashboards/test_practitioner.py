@@ -31,7 +31,8 @@ def test_latest_session_against_the_thresholds_in_words_and_symbols(world, super
             label = {"good": "Good", "fair": "Fair", "below_fair": "Below fair"}[band]
             assert f'band-{band.replace("_", "-")}"><span aria-hidden="true">' in html
             assert label in html
-    assert "fair ≥ 3.5 · good ≥ 4" in html
+    assert "fair ≥ 3.50 · good ≥ 4.00" in html
+    assert "fair ≥ 40% · good ≥ 50%" in html
 
 
 def test_counts_per_code_and_globals_sum_the_sessions(world, supervisor, client_for):
@@ -65,7 +66,7 @@ def test_threshold_bands_are_labelled_shapes(world, supervisor, client_for):
     layout = relational["figure"]["layout"]
     bands = [s for s in layout["shapes"] if s["type"] == "rect"]
     assert [(b["y0"], b["y1"]) for b in bands][1:] == [(3.5, 4.0), (4.0, bands[-1]["y1"])]
-    assert {a["text"] for a in layout["annotations"]} == {"Fair ≥ 3.5", "Good ≥ 4"}
+    assert {a["text"] for a in layout["annotations"]} == {"Fair ≥ 3.50", "Good ≥ 4.00"}
     lines = {s["line"]["dash"] for s in layout["shapes"] if s["type"] == "line"}
     assert lines == {"dot", "dash"}
     symbols = relational["figure"]["data"][0]["marker"]["symbol"]

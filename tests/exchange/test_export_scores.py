@@ -23,6 +23,7 @@ MITI_COLUMNS = [
     "cct", "sst", "partnership", "empathy",
     "technical", "relational", "pct_cr", "r_q", "mia", "mina",
     "coded_from",
+    "kind", "score_of_record",
 ]  # fmt: skip
 
 
@@ -65,6 +66,37 @@ def test_one_row_per_coding_with_counts_globals_and_scores(miti_coding):
     assert float(row["pct_cr"]) == 50.0
     assert float(row["relational"]) == 4.5
     assert (row["mia"], row["mina"]) == ("1", "0")  # sums of counts are whole numbers
+
+
+def test_kind_and_score_of_record_tell_a_consensus_from_the_codings_it_settles(
+    miti_coding, coder2, supervisor, tmp_path
+):
+    transcript = miti_coding.transcript
+    factories.make_coding(transcript, coder2, kind=CodingKind.DOUBLE, submitted=True)
+    factories.make_coding(transcript, supervisor, kind=CodingKind.CONSENSUS, submitted=True)
+    unsettled = factories.make_transcript(transcript.agency, title="Second")
+    factories.make_coding(unsettled, coder2, submitted=True)
+    rows = {(row["transcript"], row["kind"]): row["score_of_record"] for row in exported()}
+    assert rows == {
+        ("Quit date", "primary"): "false",
+        ("Quit date", "double"): "false",
+        ("Quit date", "consensus"): "true",
+        ("Second", "primary"): "true",
+    }
+    path = tmp_path / "scores.xlsx"
+    run("export_scores", "--agency", "home", "--format", "xlsx", "--output", str(path))
+    sheet = list(load_workbook(path).active.iter_rows(values_only=True))
+    assert list(sheet[0][-2:]) == ["kind", "score_of_record"]
+    assert {(row[1], row[-2], row[-1]) for row in sheet[1:]} == {
+        (label, kind, record) for (label, kind), record in rows.items()
+    }
+
+
+def test_an_unsubmitted_coding_is_never_the_score_of_record(agency, practitioner, coder):
+    transcript = factories.make_transcript(agency, practitioner)
+    factories.make_coding(transcript, coder, codes={3: ["GI"]})
+    (row,) = exported()
+    assert (row["kind"], row["score_of_record"]) == ("primary", "false")
 
 
 def test_an_undefined_score_is_an_empty_cell(agency, practitioner, coder):
@@ -149,7 +181,7 @@ def test_score_table_takes_a_fixed_number_of_queries(
         factories.make_coding(transcript, coder, codes={1: ["Q"]}, globals_=ALL_GLOBALS)
         factories.make_coding(transcript, coder2, scheme=talk_scheme, codes={2: ["CT"]})
         if index == 0:
-            with django_assert_num_queries(11) as one:
+            with django_assert_num_queries(12) as one:
                 score_table(Coding.objects.filter(transcript__agency=agency), agency)
     with django_assert_num_queries(len(one.captured_queries)):
         table = score_table(Coding.objects.filter(transcript__agency=agency), agency)

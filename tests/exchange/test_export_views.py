@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.models import AuditEvent
 from coding.models import CodingKind
-from exchange.selectors import CODE_COLUMNS
+from exchange.selectors import CODE_COLUMNS, RECORD_COLUMNS
 from tests import factories
 from tests.exchange.conftest import run
 from tests.factories import ALL_GLOBALS
@@ -144,7 +144,7 @@ def test_xlsx_scores_download(world, supervisor, client_for):
 def test_utterance_codes_carry_text_only_when_asked(world, supervisor, client_for):
     client = client_for(supervisor)
     rows = download(client, "codes", scope="agency")
-    assert list(rows[0]) == CODE_COLUMNS
+    assert list(rows[0]) == [*CODE_COLUMNS, *RECORD_COLUMNS]
     assert {(r["transcript"], r["utterance"], r["speaker_role"], r["coder"], r["code"])
             for r in rows} == {
         ("Dana's session", "1", "practitioner", "ana", "Q"),
@@ -154,7 +154,7 @@ def test_utterance_codes_carry_text_only_when_asked(world, supervisor, client_fo
     }  # fmt: skip
     assert {r["dimension"] for r in rows} == {"behaviour"}
     with_text = download(client, "codes", scope="agency", include_text="on")
-    assert list(with_text[0]) == [*CODE_COLUMNS, "text"]
+    assert list(with_text[0]) == [*CODE_COLUMNS, "text", *RECORD_COLUMNS]
     assert with_text[0]["text"] == "Utterance number 1."
 
 
@@ -201,7 +201,7 @@ def test_export_codes_command_matches_the_supervisors_download(world, supervisor
     run("export_codes", "--agency", "home", "--scheme", "miti-4.2.1", "--output", str(path))
     with path.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == CODE_COLUMNS  # no text unless asked for
+    assert list(rows[0]) == [*CODE_COLUMNS, *RECORD_COLUMNS]  # no text unless asked for
     assert len(rows) == len(web)
     events = AuditEvent.objects.filter(action="export.utterance_codes", actor=None)
     assert [e.details for e in events.order_by("pk")] == [
@@ -219,3 +219,45 @@ def test_every_control_of_the_page_has_an_id_of_its_own(world, supervisor, clien
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
     for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', content):
         assert ids.count(target) == 1, target
+
+
+def test_downloads_say_each_rows_kind_and_whether_it_is_the_score_of_record(
+    world, supervisor, client_for
+):
+    client = client_for(supervisor)
+    scores = download(client, scope="agency")
+    assert list(scores[0])[-2:] == RECORD_COLUMNS
+    assert {(r["transcript"], r["coder"], r["kind"], r["score_of_record"]) for r in scores} == {
+        ("Dana's session", "ana", "primary", "true"),
+        ("Dana's session", "ben", "double", "false"),  # in progress
+        ("Sam's session", "ben", "primary", "true"),
+    }
+    codes = download(client, "codes", scope="agency")
+    assert {(r["coder"], r["code"], r["kind"], r["score_of_record"]) for r in codes} == {
+        ("ana", "Q", "primary", "true"),
+        ("ana", "SR", "primary", "true"),
+        ("ben", "GI", "double", "false"),
+        ("ben", "AF", "primary", "true"),
+    }
+
+
+def test_my_download_judges_the_score_of_record_among_every_coding_i_may_read(
+    world, supervisor, coder, client_for
+):
+    # While the double coding is in progress the coder may not read the consensus, so their
+    # own coding is the record they see; the supervisor sees the consensus as the record.
+    factories.make_coding(world, supervisor, kind=CodingKind.CONSENSUS, submitted=True)
+    mine = download(client_for(coder), scope="mine")
+    assert {(r["coder"], r["kind"], r["score_of_record"]) for r in mine} == {
+        ("ana", "primary", "true")
+    }
+    agency = {
+        (r["coder"], r["kind"], r["score_of_record"])
+        for r in download(client_for(supervisor), scope="agency")
+        if r["transcript"] == "Dana's session"
+    }
+    assert agency == {
+        ("ana", "primary", "false"),
+        ("ben", "double", "false"),
+        ("sofia", "consensus", "true"),
+    }

@@ -15,10 +15,14 @@ for (const item of cases.cases) {
 }
 
 test("same display as the server for every shared value, rounding ties included", () => {
-  const shown = cases.formats.map((f) => [f.value, f.percent, formatScore(f.value, { percent: f.percent })]);
+  const shown = cases.formats.map((f) => [
+    f.value,
+    f.type,
+    formatScore(f.value, { percent: f.percent, type: f.type }),
+  ]);
   assert.deepEqual(
     shown,
-    cases.formats.map((f) => [f.value, f.percent, f.display])
+    cases.formats.map((f) => [f.value, f.type, f.display])
   );
 });
 

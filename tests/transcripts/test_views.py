@@ -374,3 +374,29 @@ def test_an_admin_deletes_submitted_codings_after_a_second_confirmation(
     assert not Transcript.objects.filter(pk=transcript.pk).exists()
     event = AuditEvent.objects.get(action="transcript.delete")
     assert (event.actor, event.details["submitted_codings"]) == (admin_user, 1)
+
+
+# ---------------------------------------------------------------- starting a coding
+
+
+def test_a_supervisor_and_a_coder_can_start_coding_from_the_transcript_page(
+    client_for, supervisor, coder, transcript
+):
+    start = reverse("coding:start", args=[transcript.pk])
+    factories.make_coding(transcript, coder)  # so the coder may see the transcript
+    for user in (supervisor, coder):
+        page = client_for(user).get(detail(transcript)).content.decode()
+        assert f'href="{start}"' in page and "Start coding" in page
+
+
+def test_researchers_and_practitioners_are_not_offered_to_start_coding(
+    client_for, researcher, practitioner_user, transcript, coder
+):
+    factories.make_coding(transcript, coder, submitted=True)
+    transcript.practitioner.user = practitioner_user
+    transcript.practitioner.save()
+    start = reverse("coding:start", args=[transcript.pk])
+    for user in (researcher, practitioner_user):
+        response = client_for(user).get(detail(transcript))
+        assert response.status_code == 200
+        assert start not in response.content.decode()

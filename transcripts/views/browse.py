@@ -56,6 +56,7 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "utterances": transcript.utterances.in_order(),
         "codings": codings,
         "can_manage": can_manage,
+        "can_code": can(request.user, transcript.agency_id, Cap.CODE),
         "frozen": frozen,
         "editable": can_manage and not frozen,
         "can_delete": can_manage

@@ -63,12 +63,13 @@ export function toFixedHalfEven(value, digits) {
   return sign + rounded;
 }
 
-// A score for display: "—" where undefined, whole numbers without decimals.
-export function formatScore(value, { percent = false, digits = 2 } = {}) {
+// A score for display, by coding/scores.py's rule: "—" where undefined, a percentage as a
+// whole percent, a count ("sum") as a whole number, anything else with two decimals.
+export function formatScore(value, { percent = false, type = "ratio" } = {}) {
   if (value === null || value === undefined) return "—";
   if (percent) return toFixedHalfEven(value, 0) + "%";
-  if (Number.isInteger(value)) return toFixedHalfEven(value, 0);
-  return toFixedHalfEven(value, digits);
+  if (type === "sum" && Number.isInteger(value)) return toFixedHalfEven(value, 0);
+  return toFixedHalfEven(value, 2);
 }
 
 // Every definition's row as the server's tally answers it: {slug, value, display, band,
@@ -80,7 +81,7 @@ export function scoreRows(definitions, counts, globals) {
     return {
       slug: definition.slug,
       value,
-      display: formatScore(value, { percent: Boolean(definition.percent) }),
+      display: formatScore(value, { percent: Boolean(definition.percent), type: definition.type }),
       band: where,
       band_label: where ? BAND_LABELS[where] : "",
     };
