@@ -39,6 +39,19 @@ export function createTranscript({ list, codes, codableRoles, storage, storageKe
     }
   }
 
+  function settleInView(index, frames = 8) {
+    let last = null;
+    const step = () => {
+      if (current !== index) return;
+      keepInView(items[index]);
+      const top = items[index].getBoundingClientRect().top;
+      if (top === last || --frames <= 0) return;
+      last = top;
+      window.requestAnimationFrame(step);
+    };
+    window.requestAnimationFrame(step);
+  }
+
   // The utterance selected last is kept per coding, so a reload opens where the coder was.
   function remember(id) {
     try {
@@ -64,8 +77,9 @@ export function createTranscript({ list, codes, codableRoles, storage, storageKe
     list.setAttribute("aria-activedescendant", li.id);
     if (scroll) keepInView(li);
     // Utterances off screen are laid out at an estimated height until drawn: after a long
-    // jump, look again once the ones around it have their real size.
-    if (settle) window.requestAnimationFrame(() => keepInView(li));
+    // jump, look again on the next frames, until the ones around it have their real size and
+    // it stays put (or the coder has moved on).
+    if (settle) settleInView(index);
     remember(idAt(index));
     listeners.forEach((listener) => listener(index));
   }
