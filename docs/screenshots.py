@@ -48,6 +48,7 @@ class Shot:
     width: int = 1400
     full_page: bool = True
     ready: str = "body"
+    scroll_to: str = ""  # an element to bring to the top of the window first
 
 
 SHOTS = [
@@ -70,7 +71,15 @@ SHOTS = [
         full_page=False,
         ready="html[data-ws-ready='1']",
     ),
-    Shot("reliability", "researcher", lambda ids: "/reliability/", width=1360, full_page=False),
+    Shot(
+        "reliability",
+        "researcher",
+        lambda ids: "/reliability/?scheme=miti-4.2.1",
+        width=1360,
+        full_page=False,
+        ready="#utterance-heading",
+        scroll_to="#utterance-heading",
+    ),
 ]
 
 
@@ -136,6 +145,8 @@ def take(url: str, ids: dict[str, int], shots: list[Shot]) -> None:
             page.wait_for_url(f"{url}/")
             page.goto(url + shot.path(ids))
             page.locator(shot.ready).first.wait_for(timeout=30_000)
+            if shot.scroll_to:
+                page.locator(shot.scroll_to).first.evaluate("e => e.scrollIntoView()")
             page.wait_for_timeout(500)  # let charts settle after their first draw
             target = OUT / f"{shot.name}.png"
             page.screenshot(path=str(target), full_page=shot.full_page)
