@@ -497,8 +497,9 @@ window.addEventListener(
     const found = keys.lookup(event);
     if (!found) return;
     // Typing stays typing, and a global's radios keep their arrows and space; submitting
-    // works from anywhere.
-    const typing = target && target.closest("textarea, select, input:not([type=radio]), dialog");
+    // works from anywhere. An open dialog keeps its keys; once closed, focus may still sit on
+    // one of its buttons, and the keys are the workspace's again.
+    const typing = target && target.closest("textarea, select, input:not([type=radio]), dialog[open]");
     const radio = target && target.matches("input[type=radio]");
     if (found.action !== "submit" && (typing || (radio && /^(Arrow| )/.test(event.key)))) return;
     event.preventDefault();
