@@ -82,7 +82,7 @@ def clear_codes() -> None:
 def run_step(host: str, coders: int, seconds: int, out: Path) -> dict[str, dict[str, str]]:
     prefix = out / f"coders{coders}"
     users = coders + 3
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -110,8 +110,11 @@ def run_step(host: str, coders: int, seconds: int, out: Path) -> dict[str, dict[
         cwd=ROOT,
         check=False,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    if not Path(f"{prefix}_stats.csv").exists():
+        sys.exit(f"Locust wrote no figures (exit {done.returncode}):\n{done.stderr[-2000:]}")
     with open(f"{prefix}_stats.csv", newline="") as handle:
         return {row["Name"]: row for row in csv.DictReader(handle)}
 
