@@ -163,7 +163,7 @@ def main() -> None:
     else:
         server, host, log = start_server(args.workers)
     out = Path(tempfile.mkdtemp(prefix="mi-load-"))
-    threads = os.environ.get("MI_SERVE_THREADS", "1")
+    threads = os.environ.get("MI_SERVE_THREADS", "4")
     print(
         f"== load: coders at human pace against make serve ({host}, {args.workers} workers "
         f"× {threads} threads)"
