@@ -17,6 +17,7 @@ the other.
 from __future__ import annotations
 
 import io
+import os
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import parallel_backend
 from sklearn.dummy import DummyClassifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -45,6 +47,8 @@ FOLDS = 5
 LARGE = 20000
 # Regularisation of the linear models: tf-idf n-grams are many and sparse.
 C = 4.0
+# The codes of a multi-code dimension are fitted in this many threads at once.
+FIT_THREADS = max(1, min(4, os.cpu_count() or 1))
 # Where a multi-code dimension's model counts a code as present when scored.
 PRESENT = 0.5
 
@@ -145,7 +149,12 @@ def _fit(spec: DimensionSpec, features: Any, labels: Sequence[frozenset[str]]) -
         warnings.simplefilter("ignore", UserWarning)  # one-vs-rest: a code never used here
         if spec.multiple:
             target = _indicator(spec, labels)
-            return OneVsRestClassifier(_binary_model(len(labels))).fit(features, target)
+            # One model per code, fitted side by side in threads: both solvers leave Python
+            # for their inner loops, so the codes share the cores without copying the matrix.
+            with parallel_backend("threading", n_jobs=FIT_THREADS):
+                return OneVsRestClassifier(_binary_model(len(labels)), n_jobs=FIT_THREADS).fit(
+                    features, target
+                )
         target = np.asarray([_single(values) for values in labels], dtype=object)
         if len(set(target)) < 2:
             return DummyClassifier(strategy="prior").fit(features, target)
