@@ -201,28 +201,34 @@ def _write_many(
 ) -> list[CodeChange]:
     """Under the coding's lock (taken by the caller)."""
     plan = _plan(coding, scheme, _present_codes(coding, {u for u, _, _ in wanted}), wanted)
+    if _apply(coding, plan, "utterance_id"):
+        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
+    return plan.changes
+
+
+def _apply(coding: Coding, plan: _Plan, unit: str) -> bool:
+    """Delete and insert what ``plan`` says, on the units named by ``unit`` (``utterance_id``
+    or ``volley_id``); whether anything changed."""
     if plan.deletes:
         condition = Q()
-        for utterance_id, code_id in plan.deletes:
-            condition |= Q(utterance_id=utterance_id, code_id=code_id)
+        for unit_id, code_id in plan.deletes:
+            condition |= Q(**{unit: unit_id, "code_id": code_id})
         UtteranceCode.objects.filter(condition, coding=coding).delete()
     if plan.inserts:
         UtteranceCode.objects.bulk_create(
             [
                 UtteranceCode(
                     coding=coding,
-                    utterance_id=utterance_id,
                     code=code,
                     dimension_id=code.dimension_id,
                     exclusive=not code.dimension.multiple,
+                    **{unit: unit_id},
                 )
-                for utterance_id, code in zip(plan.insert_utterances, plan.inserts, strict=True)
+                for unit_id, code in zip(plan.insert_utterances, plan.inserts, strict=True)
             ],
             batch_size=_BATCH,
         )
-    if plan.deletes or plan.inserts:
-        Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
-    return plan.changes
+    return bool(plan.deletes or plan.inserts)
 
 
 def _guarded_by_lock(scheme: SchemeCodes, change: tuple[int, int, bool]) -> bool:
@@ -283,25 +289,7 @@ def volley_codes_write(
         coding_lock_writable(coding)
         state = _volley_state(coding, {volley for volley, _, _ in wanted})
         plan = _plan(coding, scheme, state, wanted, missing=VOLLEY_GONE)
-        if plan.deletes:
-            condition = Q()
-            for volley_id, code_id in plan.deletes:
-                condition |= Q(volley_id=volley_id, code_id=code_id)
-            UtteranceCode.objects.filter(condition, coding=coding).delete()
-        if plan.inserts:
-            UtteranceCode.objects.bulk_create(
-                [
-                    UtteranceCode(
-                        coding=coding,
-                        volley_id=volley_id,
-                        code=code,
-                        dimension_id=code.dimension_id,
-                        exclusive=not code.dimension.multiple,
-                    )
-                    for volley_id, code in zip(plan.insert_utterances, plan.inserts, strict=True)
-                ]
-            )
-        if plan.deletes or plan.inserts:
+        if _apply(coding, plan, "volley_id"):
             _touch(coding)
         return plan.changes
 
