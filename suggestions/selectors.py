@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from accounts.models import Agency, User
-from coding.models import Code, Coding, CodingKind, CodingScheme, CodingStatus, UtteranceCode
+from coding.models import (
+    Code,
+    CodedFrom,
+    Coding,
+    CodingKind,
+    CodingScheme,
+    CodingStatus,
+    UtteranceCode,
+)
 from coding.selectors import SessionRecord, session_records
 from suggestions.models import AcceptedSuggestion, Suggester, SuggesterStatus, SuggestionSettings
 from transcripts.models import Utterance
@@ -65,8 +73,12 @@ def dimension_specs(scheme: CodingScheme) -> list[DimensionSpec]:
 
 
 def training_records(agency: Agency, scheme: CodingScheme) -> list[SessionRecord]:
+    """The sessions of record to learn from. Codings made from the recording are left out:
+    their codes sit on volleys without words, even where a transcript was attached later."""
     return session_records(
-        Coding.objects.filter(transcript__agency=agency, scheme=scheme, kind__in=TRAINING_KINDS)
+        Coding.objects.filter(
+            transcript__agency=agency, scheme=scheme, kind__in=TRAINING_KINDS
+        ).exclude(coded_from=CodedFrom.AUDIO)
     )
 
 

@@ -152,6 +152,8 @@ def suggestion_refusal(coding: Coding, user: User) -> str | None:
         return "never in an adjudication"
     if coding.kind != CodingKind.PRIMARY:
         return "only in a primary coding"
+    if coding.is_from_audio:
+        return "never in a coding from the recording: the model reads the transcript's words"
     if coding.status != CodingStatus.IN_PROGRESS:
         return "this coding is submitted"
     transcript_id, scheme_id = coding.transcript_id, coding.scheme_id

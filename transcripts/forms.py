@@ -67,6 +67,16 @@ def too_many_files_message(count: int) -> str:
     )
 
 
+def transcript_source(upload: UploadedFile) -> Source:
+    """The uploaded transcript file's name and bytes, once its size is within the limit."""
+    limit = settings.MI_TRANSCRIPT_MAX_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            f"{upload.name}: the file is larger than the {megabytes(limit)} allowed"
+        )
+    return Source(name=upload.name, data=upload.read())
+
+
 class UploadForm(SessionDetailsForm):
     """Files to parse and the session's details; cleaning parses every file."""
 
@@ -92,15 +102,7 @@ class UploadForm(SessionDetailsForm):
                 f"These files come to more than the {megabytes(total_limit)} one upload may "
                 "hold; upload them in smaller batches."
             )
-        limit = settings.MI_TRANSCRIPT_MAX_BYTES
-        uploads = []
-        for upload in files:
-            if upload.size > limit:
-                raise forms.ValidationError(
-                    f"{upload.name}: the file is larger than the {megabytes(limit)} allowed"
-                )
-            uploads.append(Source(name=upload.name, data=upload.read()))
-        return uploads
+        return [transcript_source(upload) for upload in files]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -134,16 +136,25 @@ class UploadForm(SessionDetailsForm):
 
 
 class DocumentForm(SessionDetailsForm):
-    """One parsed file in the preview: its details and a role for each speaker label."""
+    """One parsed file in the preview: its details and a role for each speaker label. A file
+    attached to a session that exists asks only for the roles (``details=False``)."""
 
     title = forms.CharField(max_length=200, required=False)
     field_order = ["title", "practitioner", "session_date", "target_change", "client_pseudonym"]
 
     def __init__(
-        self, *args: Any, agency: Agency, guesses: list[SpeakerGuess], **kwargs: Any
+        self,
+        *args: Any,
+        agency: Agency,
+        guesses: list[SpeakerGuess],
+        details: bool = True,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.limit_practitioners(agency)
+        if not details:
+            for name in self.field_order:
+                del self.fields[name]
         self.guesses = guesses
         for number, guess in enumerate(guesses):
             self.fields[f"role_{number}"] = forms.ChoiceField(
@@ -157,7 +168,7 @@ class DocumentForm(SessionDetailsForm):
         return [(self[f"role_{number}"], guess) for number, guess in enumerate(self.guesses)]
 
     def detail_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.field_order]
+        return [self[name] for name in self.field_order if name in self.fields]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -171,6 +182,36 @@ class DocumentForm(SessionDetailsForm):
             guess.label: self.cleaned_data[f"role_{number}"]
             for number, guess in enumerate(self.guesses)
         }
+
+
+_SINGLE_FILE = [extension for extension in EXTENSIONS if extension != "zip"]
+
+
+class AttachTranscriptForm(forms.Form):
+    """The transcript of a session known until now by its recording alone."""
+
+    file = forms.FileField(
+        label="Transcript file",
+        allow_empty_file=True,  # the parsers name the empty file in their message
+        help_text=f"One file: {', '.join(f'.{e}' for e in _SINGLE_FILE)}.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ",".join(f".{e}" for e in _SINGLE_FILE)
+
+    def clean_file(self) -> Source:
+        source = transcript_source(self.cleaned_data["file"])
+        try:
+            sources = read_sources(source.name, source.data)
+            if len(sources) != 1:
+                raise forms.ValidationError(
+                    f"{source.name} holds {len(sources)} transcript files; attach one file."
+                )
+            parse_source(sources[0])
+        except ParseError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return source
 
 
 class ColumnsForm(forms.Form):

@@ -12,14 +12,22 @@ from django.db.models import (
 )
 
 from accounts.models import Practitioner, Team
-from transcripts.models import Transcript, Utterance
+from transcripts.models import SourceFormat, Transcript, Utterance
 
 
 def coding_has_begun(transcript: Transcript) -> bool:
-    """Whether any coding of the transcript exists: from then on its parse is frozen.
+    """Whether any coding of the session exists: from then on its coded segment is fixed.
 
     Codings point at their transcript (coding/models.py); this asks only whether any does."""
     return transcript.codings.exists()
+
+
+def utterances_in_use(transcript: Transcript) -> bool:
+    """Whether a coding of the transcript's utterances exists: from then on its parse is
+    frozen. Codings made from the recording (``coded_from`` audio) mark volleys of their own,
+    so a transcript attached to their session later stays open to edits until someone codes
+    its utterances."""
+    return transcript.codings.exclude(coded_from=SourceFormat.AUDIO).exists()
 
 
 def practitioners_in(transcripts: QuerySet[Transcript]) -> QuerySet[Practitioner]:

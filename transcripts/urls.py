@@ -18,6 +18,7 @@ urlpatterns = [
     path("<int:pk>/audio/", browse.transcript_audio, name="audio"),
     path("<int:pk>/audio/upload/", manage.transcript_audio_upload, name="audio_upload"),
     path("<int:pk>/audio/remove/", manage.transcript_audio_remove, name="audio_remove"),
+    path("<int:pk>/attach/", upload.transcript_attach_upload, name="attach"),
     path("<int:pk>/edit/", manage.transcript_edit, name="edit"),
     path("<int:pk>/speakers/", manage.transcript_speakers, name="speakers"),
     path("<int:pk>/segment/", manage.transcript_segment, name="segment"),

@@ -22,7 +22,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from coding.models import Code, Coding, CodingStatus, UtteranceCode, Volley
-from coding.services.locks import coding_lock_writable, coding_refresh, require_writable
+from coding.services.locks import (
+    coding_lock_writable,
+    coding_refresh,
+    require_units,
+    require_writable,
+)
 from coding.services.rules import SchemeCodes, code_refusal, scheme_codes
 from transcripts.models import Utterance
 
@@ -247,7 +252,7 @@ def codes_write(
     so, in order, all or nothing. Refuses a coding that is not open to the writer (see
     ``require_writable``), an utterance of another transcript, a code of another scheme and
     whatever ``code_refusal`` refuses, with a message naming the rule."""
-    require_writable(coding, adjudicating=adjudicating)
+    require_units(coding, volleys=False, adjudicating=adjudicating)
     scheme = scheme_codes(coding.scheme)
     if len(wanted) == 1 and not _guarded_by_lock(scheme, wanted[0]):
         return [_write_one(coding, scheme, wanted[0], adjudicating=adjudicating)]
@@ -281,9 +286,7 @@ def volley_codes_write(
     """The write path for the codes on a coding's volleys (a coding made from audio): make
     each (volley id, code id, present) so, in order, all or nothing, under the coding's lock
     and the same rules as utterance codes."""
-    require_writable(coding)
-    if not coding.is_from_audio:
-        raise ValidationError("this coding codes the transcript's utterances, not volleys")
+    require_units(coding, volleys=True)
     scheme = scheme_codes(coding.scheme)
     with transaction.atomic():
         coding_lock_writable(coding)

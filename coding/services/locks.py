@@ -35,6 +35,21 @@ def require_writable(coding: Coding, *, adjudicating: bool = False) -> None:
         raise CodingLocked(SUBMITTED_MESSAGE)
 
 
+def require_units(coding: Coding, *, volleys: bool, adjudicating: bool = False) -> None:
+    """``require_writable``, and that the write codes the coding's own kind of unit: the
+    volleys its coder marked from the recording (``volleys``), or the transcript's
+    utterances. A session may have both once a transcript is attached to it later; one
+    coding never mixes them."""
+    require_writable(coding, adjudicating=adjudicating)
+    if volleys and not coding.is_from_audio:
+        raise ValidationError("this coding codes the transcript's utterances, not volleys")
+    if not volleys and coding.is_from_audio:
+        raise ValidationError(
+            "this coding was made from the recording: it codes its own volleys, not the "
+            "transcript's utterances"
+        )
+
+
 def coding_refresh(coding: Coding, *, lock: bool = False) -> Coding:
     """Read ``coding``'s state (status, kind, submitted_at) again from its row, locking the
     row until the transaction ends if ``lock``. A coding deleted meanwhile (its transcript

@@ -14,14 +14,8 @@ from django.db import transaction
 
 from coding.models import Coding, UtteranceCode, Volley, VolleySpeaker
 from coding.services.codes import VOLLEY_GONE, volley_codes_write
-from coding.services.locks import coding_lock_writable, require_writable
+from coding.services.locks import coding_lock_writable, require_units
 from coding.timing import clock, volley_bounds
-
-
-def _require_audio(coding: Coding) -> None:
-    require_writable(coding)
-    if not coding.is_from_audio:
-        raise ValidationError("this coding codes the transcript's utterances, not volleys")
 
 
 def _speaker(value: str) -> str:
@@ -51,7 +45,7 @@ def volley_add(
 ) -> tuple[Volley, bool]:
     """Mark a volley starting at ``start_ms``; (volley, created). The same volley marked
     again (same instant, same speaker) is returned as it is."""
-    _require_audio(coding)
+    require_units(coding, volleys=True)
     _speaker(speaker_role)
     with transaction.atomic():
         coding_lock_writable(coding)
@@ -71,7 +65,7 @@ def volley_move(
     *, coding: Coding, volley_id: int, start_ms: int, end_ms: int | None = None
 ) -> Volley:
     """Move a volley's start (and set its end; None lets it run to the next volley)."""
-    _require_audio(coding)
+    require_units(coding, volleys=True)
     with transaction.atomic():
         coding_lock_writable(coding)
         volley = _volley(coding, volley_id)
@@ -94,7 +88,7 @@ def _next_start(coding: Coding, volley: Volley) -> int | None:
 def volley_split(*, coding: Coding, volley_id: int, at_ms: int) -> Volley:
     """Cut a volley in two at ``at_ms``; the second part, by the same speaker and without
     codes, is returned. Splitting again where it was split returns that part."""
-    _require_audio(coding)
+    require_units(coding, volleys=True)
     with transaction.atomic():
         coding_lock_writable(coding)
         volley = _volley(coding, volley_id)
@@ -126,7 +120,7 @@ def volley_merge(*, coding: Coding, volley_id: int, next_id: int) -> Volley:
     """Join ``next_id`` (the following volley, same speaker) onto ``volley_id``: its codes
     join the first volley's under the scheme's rules, all or nothing. Merging again once
     it is gone changes nothing."""
-    _require_audio(coding)
+    require_units(coding, volleys=True)
     with transaction.atomic():
         coding_lock_writable(coding)
         volley = _volley(coding, volley_id)
@@ -157,7 +151,7 @@ def volley_merge(*, coding: Coding, volley_id: int, next_id: int) -> Volley:
 
 def volley_delete(*, coding: Coding, volley_id: int) -> bool:
     """Remove a volley and its codes; True if it was there."""
-    _require_audio(coding)
+    require_units(coding, volleys=True)
     with transaction.atomic():
         coding_lock_writable(coding)
         deleted, _ = Volley.objects.filter(coding=coding, pk=volley_id).delete()

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coding.models import Coding, UtteranceNote
-from coding.services.locks import coding_lock_writable, require_writable
+from coding.services.locks import coding_lock_writable, require_units, require_writable
 from transcripts.models import Utterance
 
 NOTE_MAX_CHARS = 5000
@@ -22,7 +22,7 @@ def utterance_note_set(
 ) -> UtteranceNote | None:
     """The coder's note on one utterance; empty text removes it. The note stays with the
     coders and supervisors unless ``for_feedback``: only then does the practitioner see it."""
-    require_writable(coding)
+    require_units(coding, volleys=False)
     if utterance.transcript_id != coding.transcript_id:
         raise ValidationError("that utterance is not part of this transcript")
     text = text.strip()

@@ -187,7 +187,7 @@ def test_role_changes_that_are_refused(transcript, roles, message):
 def test_once_coding_has_begun_the_parse_is_frozen(transcript, coder, edit):
     factories.make_coding(transcript, coder)
     before = list(transcript.utterances.values_list("position", "speaker_role", "text"))
-    with pytest.raises(ValidationError, match="Coding of this transcript has begun"):
+    with pytest.raises(ValidationError, match="Coding of this (transcript|session) has begun"):
         edit(transcript)
     assert list(transcript.utterances.values_list("position", "speaker_role", "text")) == before
 

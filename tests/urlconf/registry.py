@@ -83,6 +83,11 @@ def _audio_coding(w: World) -> int:
     return (w.objects.get("audio_coding") or w.open_primary).pk
 
 
+def _audio_session(w: World) -> int:
+    """The world's session known by its recording alone, else its transcript."""
+    return (w.objects.get("audio_transcript") or w.transcript).pk
+
+
 def _reset_link(w: World) -> dict[str, object]:
     user = w.people["admin"]
     return {"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": "set-password"}
@@ -135,6 +140,9 @@ REGISTRY: dict[str, Entry] = {
     "transcripts:audio": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),
     "transcripts:audio_upload": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),
     "transcripts:audio_remove": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),
+    "transcripts:attach": Entry(
+        kwargs=lambda w: {"pk": _audio_session(w)}, target=TRANSCRIPT, control="supervisor"
+    ),
     "transcripts:edit": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),
     "transcripts:speakers": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),
     "transcripts:segment": Entry(kwargs=pk("transcript"), target=TRANSCRIPT),

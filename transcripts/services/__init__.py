@@ -3,6 +3,7 @@
 from transcripts.services.creation import (
     TranscriptDraft,
     default_title,
+    transcript_attach,
     transcript_create,
     transcripts_import,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "audio_sessions_import",
     "default_title",
     "speaker_roles_set",
+    "transcript_attach",
     "transcript_audio_remove",
     "transcript_audio_set",
     "transcript_create",

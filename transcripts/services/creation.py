@@ -11,6 +11,40 @@ from transcripts.models import SourceFormat, SpeakerRole, Transcript, Utterance
 from transcripts.parsers.base import ParsedTranscript, Turn, merge_volleys
 
 
+def _volleys_checked(turns: list[Turn], speaker_roles: dict[str, str]) -> list[Turn]:
+    """The utterances the turns make, once every speaker has a known role."""
+    volleys = merge_volleys([turn for turn in turns if turn.text.strip()])
+    if not volleys:
+        raise ValidationError("the transcript has no utterances")
+    unmapped = sorted({turn.speaker for turn in volleys} - set(speaker_roles))
+    if unmapped:
+        raise ValidationError(f"no role chosen for speaker {', '.join(map(repr, unmapped))}")
+    invalid = sorted(set(speaker_roles.values()) - set(SpeakerRole.values))
+    if invalid:
+        raise ValidationError(f"unknown speaker role {', '.join(map(repr, invalid))}")
+    return volleys
+
+
+def _utterances_store(
+    transcript: Transcript, volleys: list[Turn], speaker_roles: dict[str, str]
+) -> None:
+    Utterance.objects.bulk_create(
+        [
+            Utterance(
+                transcript=transcript,
+                position=position,
+                speaker_label=turn.speaker,
+                speaker_role=speaker_roles[turn.speaker],
+                text=turn.text.strip(),
+                start_seconds=turn.start,
+                end_seconds=turn.end,
+            )
+            for position, turn in enumerate(volleys, start=1)
+        ],
+        batch_size=500,
+    )
+
+
 def transcript_create(
     *,
     agency: Agency,
@@ -32,15 +66,7 @@ def transcript_create(
     """
     if practitioner.agency_id != agency.pk:
         raise ValidationError("the practitioner belongs to another agency")
-    volleys = merge_volleys([turn for turn in turns if turn.text.strip()])
-    if not volleys:
-        raise ValidationError("the transcript has no utterances")
-    unmapped = sorted({turn.speaker for turn in volleys} - set(speaker_roles))
-    if unmapped:
-        raise ValidationError(f"no role chosen for speaker {', '.join(map(repr, unmapped))}")
-    invalid = sorted(set(speaker_roles.values()) - set(SpeakerRole.values))
-    if invalid:
-        raise ValidationError(f"unknown speaker role {', '.join(map(repr, invalid))}")
+    volleys = _volleys_checked(turns, speaker_roles)
     with transaction.atomic():
         transcript = Transcript.objects.create(
             agency=agency,
@@ -53,21 +79,7 @@ def transcript_create(
             source_format=source_format,
             created_by=actor,
         )
-        Utterance.objects.bulk_create(
-            [
-                Utterance(
-                    transcript=transcript,
-                    position=position,
-                    speaker_label=turn.speaker,
-                    speaker_role=speaker_roles[turn.speaker],
-                    text=turn.text.strip(),
-                    start_seconds=turn.start,
-                    end_seconds=turn.end,
-                )
-                for position, turn in enumerate(volleys, start=1)
-            ],
-            batch_size=500,
-        )
+        _utterances_store(transcript, volleys, speaker_roles)
         audit_record(
             actor=actor,
             action="transcript.create",
@@ -130,3 +142,43 @@ def transcripts_import(
                 raise ValidationError(f"{name}: {'; '.join(exc.messages)}") from exc
             created.append(transcript)
     return created
+
+
+def transcript_attach(
+    *,
+    transcript: Transcript,
+    parsed: ParsedTranscript,
+    speaker_roles: dict[str, str],
+    actor: User | None = None,
+) -> Transcript:
+    """Give a session known by its recording alone the transcript typed or imported later.
+
+    The recording, the coded segment and every coding made from the recording stay as they
+    are: those codings keep their own volleys. Codings begun from now on code the
+    transcript's utterances."""
+    name = parsed.filename
+    if SpeakerRole.PRACTITIONER not in set(speaker_roles.values()):
+        raise ValidationError(f"{name}: choose which speaker is the practitioner")
+    try:
+        volleys = _volleys_checked(parsed.turns, speaker_roles)
+    except ValidationError as exc:
+        raise ValidationError(f"{name}: {'; '.join(exc.messages)}") from exc
+    with transaction.atomic():
+        locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
+        if not locked.is_audio_only:
+            raise ValidationError(
+                "this session has a transcript already; a transcript is attached only to a "
+                "session known by its recording alone"
+            )
+        _utterances_store(locked, volleys, speaker_roles)
+        locked.source_filename = name.replace("\\", "/").rsplit("/", 1)[-1][-255:]
+        locked.source_format = parsed.format
+        locked.save(update_fields=["source_filename", "source_format", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="transcript.attach",
+            agency=locked.agency,
+            target=locked,
+            details={"utterances": len(volleys), "source": name},
+        )
+    return locked

@@ -12,7 +12,7 @@ from transcripts.audio import audio_check
 from transcripts.models import Transcript
 from transcripts.segments import random_audio_segment, random_segment
 from transcripts.selectors import timeline_of
-from transcripts.services.parse import lock_open_parse
+from transcripts.services.parse import lock_open_segment
 
 
 def _delete_file_after_commit(transcript: Transcript, name: str) -> None:
@@ -82,7 +82,7 @@ def transcript_segment_set(
     if seconds is not None and start is not None and start >= seconds:
         raise ValidationError("the segment cannot start after the recording ends")
     with transaction.atomic():
-        locked = lock_open_parse(transcript)
+        locked = lock_open_segment(transcript)
         locked.segment_start, locked.segment_end = start, end
         locked.save(update_fields=["segment_start", "segment_end", "updated_at"])
         audit_record(

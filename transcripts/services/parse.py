@@ -12,7 +12,7 @@ from accounts.models import User
 from accounts.services import audit_record
 from transcripts.models import SpeakerRole, Transcript, Utterance
 from transcripts.segments import sentence_boundaries
-from transcripts.selectors import coding_has_begun
+from transcripts.selectors import coding_has_begun, utterances_in_use
 
 PARSE_FROZEN = (
     "Coding of this transcript has begun, so its utterances can no longer be changed: "
@@ -20,11 +20,24 @@ PARSE_FROZEN = (
 )
 
 
+SEGMENT_FIXED = "Coding of this session has begun, so its coded segment is fixed."
+
+
 def lock_open_parse(transcript: Transcript) -> Transcript:
-    """The transcript, locked for this transaction; ValidationError once coding has begun."""
+    """The transcript, locked for this transaction; ValidationError once its utterances are
+    being coded."""
+    locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
+    if utterances_in_use(locked):
+        raise ValidationError(PARSE_FROZEN)
+    return locked
+
+
+def lock_open_segment(transcript: Transcript) -> Transcript:
+    """The transcript, locked for this transaction; ValidationError once any coding of the
+    session has begun, from the transcript or from the recording."""
     locked = Transcript.objects.select_for_update().get(pk=transcript.pk)
     if coding_has_begun(locked):
-        raise ValidationError(PARSE_FROZEN)
+        raise ValidationError(SEGMENT_FIXED)
     return locked
 
 

@@ -4,7 +4,7 @@ from django.shortcuts import render
 from accounts.access import Cap, can, current_agency
 from mi_coding.http import ranged_file_response
 from mi_coding.pagination import paginate
-from transcripts.forms import AudioForm, SegmentForm, TranscriptFilterForm
+from transcripts.forms import AttachTranscriptForm, AudioForm, SegmentForm, TranscriptFilterForm
 from transcripts.models import SpeakerRole
 from transcripts.selectors import (
     coding_has_begun,
@@ -12,6 +12,7 @@ from transcripts.selectors import (
     speakers_of,
     teams_in,
     timeline_of,
+    utterances_in_use,
 )
 from workflow.selectors.transcripts import transcripts_for_list
 from workflow.visibility import codings_visible_to, get_transcript_for_user, transcripts_visible_to
@@ -43,7 +44,7 @@ def _can_upload(request: HttpRequest) -> bool:
 def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transcript = get_transcript_for_user(request.user, pk)
     can_manage = can(request.user, transcript.agency_id, Cap.MANAGE_TRANSCRIPTS)
-    frozen = coding_has_begun(transcript)
+    frozen = utterances_in_use(transcript)
     codings = list(
         codings_visible_to(request.user)
         .filter(transcript=transcript)
@@ -58,6 +59,7 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "can_code": can(request.user, transcript.agency_id, Cap.CODE),
         "frozen": frozen,
+        "segment_fixed": coding_has_begun(transcript),
         "editable": can_manage and not frozen,
         "can_delete": can_manage
         and (not has_submitted or can(request.user, transcript.agency_id, Cap.DELETE_SUBMITTED)),
@@ -74,6 +76,7 @@ def transcript_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
             ),
             audio_form=AudioForm(),
+            attach_form=AttachTranscriptForm(),
             timeline=timeline_of(transcript),
         )
     return render(request, "transcripts/detail.html", context)

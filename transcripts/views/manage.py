@@ -27,7 +27,7 @@ from transcripts.forms import (
 from transcripts.models import Transcript
 from transcripts.parsers.timecodes import format_clock
 from transcripts.segments import sentence_boundaries
-from transcripts.selectors import coding_has_begun, speakers_of
+from transcripts.selectors import speakers_of, utterances_in_use
 from workflow.visibility import get_transcript_for_user
 
 
@@ -155,7 +155,7 @@ def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResp
             "utterance": utterance,
             "previous": previous,
             "following": following,
-            "frozen": coding_has_begun(transcript),
+            "frozen": utterances_in_use(transcript),
             "text_form": text_form,
             "split_form": split_form,
             "back": back,

@@ -15,7 +15,14 @@ from accounts.access import (
 )
 from accounts.models import Agency, Practitioner
 from mi_coding.errors import validation_message
-from transcripts.forms import ColumnsForm, DocumentForm, RecordingsUploadForm, UploadForm
+from transcripts.forms import (
+    AttachTranscriptForm,
+    ColumnsForm,
+    DocumentForm,
+    RecordingsUploadForm,
+    UploadForm,
+)
+from transcripts.models import Transcript
 from transcripts.parsers import ParseError, parse_source
 from transcripts.parsers.archive import megabytes
 from transcripts.previews import (
@@ -33,8 +40,10 @@ from transcripts.services import (
     TranscriptDraft,
     audio_sessions_import,
     default_title,
+    transcript_attach,
     transcripts_import,
 )
+from workflow.visibility import get_transcript_for_user
 
 PREVIEW_GONE = "That preview has expired or was already saved. Upload the file again."
 
@@ -97,6 +106,41 @@ def recordings_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The preview of a file attached to a session keeps the session's id under this key.
+ATTACH_TO = "attach_to"
+
+
+def _session_to_attach(request: HttpRequest, pk: int) -> Transcript:
+    """A session known by its recording alone that the user may see (else 404) and manage
+    (else 403)."""
+    transcript = get_transcript_for_user(request.user, pk)
+    require(request.user, transcript.agency_id, Cap.MANAGE_TRANSCRIPTS)
+    return transcript
+
+
+@require_POST
+def transcript_attach_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The transcript of a session coded until now from its recording: checked, then shown
+    for its speakers' roles before anything is stored."""
+    transcript = _session_to_attach(request, pk)
+    detail = f"{reverse('transcripts:detail', args=[transcript.pk])}#attach"
+    if not transcript.is_audio_only:
+        messages.error(request, "This session has a transcript already.")
+        return redirect(detail)
+    form = AttachTranscriptForm(request.POST, request.FILES)
+    if not form.is_valid():
+        errors = [str(error) for errors in form.errors.values() for error in errors]
+        messages.error(request, f"Nothing was attached: {' '.join(errors)}")
+        return redirect(detail)
+    token = preview_save(
+        request,
+        agency_id=transcript.agency_id,
+        uploads=[form.cleaned_data["file"]],
+        initial={ATTACH_TO: transcript.pk, "practitioner": transcript.practitioner_id},
+    )
+    return redirect("transcripts:preview", token=token)
+
+
 def _preview_agency(request: HttpRequest, preview: Preview) -> Agency:
     agency = get_object_or_404_in(agencies_for(request.user), preview.agency_id)
     require(request.user, agency.pk, Cap.MANAGE_TRANSCRIPTS)
@@ -104,7 +148,12 @@ def _preview_agency(request: HttpRequest, preview: Preview) -> Agency:
 
 
 def _document_forms(
-    request: HttpRequest, agency: Agency, preview: Preview, documents: list[PreviewDocument]
+    request: HttpRequest,
+    agency: Agency,
+    preview: Preview,
+    documents: list[PreviewDocument],
+    *,
+    details: bool,
 ) -> list[DocumentForm]:
     bound = request.method == "POST"
     return [
@@ -113,10 +162,40 @@ def _document_forms(
             prefix=f"doc{document.index}",
             agency=agency,
             guesses=document.guesses,
+            details=details,
             initial={**preview.initial, "title": default_title(document.parsed.filename)},
         )
         for document in documents
     ]
+
+
+def _attach_confirmed(
+    request: HttpRequest,
+    token: str,
+    session: Transcript,
+    document: PreviewDocument,
+    form: DocumentForm,
+) -> HttpResponse | None:
+    """Store the attached transcript; the session's page on success, None to show the
+    preview again with the error."""
+    try:
+        attached = transcript_attach(
+            transcript=session,
+            parsed=document.parsed,
+            speaker_roles=form.speaker_roles(),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, f"Nothing was attached: {validation_message(exc)}.")
+        return None
+    preview_discard(request, token)
+    count = attached.utterances.count()
+    messages.success(
+        request,
+        f"Attached the transcript to “{attached.label}”: {count} utterances. Codings made "
+        "from the recording keep their volleys.",
+    )
+    return redirect("transcripts:detail", pk=attached.pk)
 
 
 def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
@@ -127,6 +206,9 @@ def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
         messages.error(request, PREVIEW_GONE)
         return redirect("transcripts:upload")
     agency = _preview_agency(request, preview)
+    session = None
+    if preview.initial.get(ATTACH_TO) is not None:
+        session = _session_to_attach(request, preview.initial[ATTACH_TO])
     practitioner = Practitioner.objects.filter(
         agency=agency, pk=preview.initial.get("practitioner")
     ).first()
@@ -138,11 +220,15 @@ def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
         preview_discard(request, token)
         messages.error(request, str(exc))
         return redirect("transcripts:upload")
-    forms = _document_forms(request, agency, preview, documents)
+    forms = _document_forms(request, agency, preview, documents, details=session is None)
     valid = [form.is_valid() for form in forms]
     if request.method == "POST" and not all(valid):
         messages.error(request, "Some details need attention; see the marked fields below.")
-    if request.method == "POST" and all(valid):
+    if request.method == "POST" and all(valid) and session is not None:
+        done = _attach_confirmed(request, token, session, documents[0], forms[0])
+        if done is not None:
+            return done
+    elif request.method == "POST" and all(valid):
         drafts = [
             TranscriptDraft(
                 parsed=document.parsed,
@@ -183,6 +269,7 @@ def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
         {
             "agency": agency,
             "token": token,
+            "session": session,
             "items": [
                 (document, form, columns_forms.get(document.index))
                 for document, form in zip(documents, forms, strict=True)
