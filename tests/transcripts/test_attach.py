@@ -85,7 +85,8 @@ def test_attaching_keeps_the_recording_codings_and_their_volleys(
     from_audio.refresh_from_db()
     assert from_audio.coded_from == CodedFrom.AUDIO
     assert Volley.objects.filter(coding=from_audio).count() == 3
-    assert sorted(from_audio.utterance_codes.values_list("code__abbreviation", flat=True)) == ["CR", "Q"]
+    codes = from_audio.utterance_codes.values_list("code__abbreviation", flat=True)
+    assert sorted(codes) == ["CR", "Q"]
     later = coding_create(transcript=attached, scheme=from_audio.scheme, coder=coder2)
     assert later.coded_from == CodedFrom.TRANSCRIPT
     event = AuditEvent.objects.get(action="transcript.attach")
