@@ -183,6 +183,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 MI_TRANSCRIPT_MAX_BYTES = env_int("MI_TRANSCRIPT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 MI_AUDIO_MAX_BYTES = env_int("MI_AUDIO_MAX_BYTES", 200 * 1024 * 1024, minimum=1)
 MI_ZIP_MAX_EXPANDED_BYTES = env_int("MI_ZIP_MAX_EXPANDED_BYTES", 50 * 1024 * 1024, minimum=1)
+MI_AUDIO_ZIP_MAX_EXPANDED_BYTES = env_int(
+    "MI_AUDIO_ZIP_MAX_EXPANDED_BYTES", 2 * 1024 * 1024 * 1024, minimum=1
+)
 MI_IMPORT_MAX_BYTES = env_int("MI_IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1)
 # One upload waits in the session until confirmed, so its total size and file count are capped.
 MI_UPLOAD_MAX_TOTAL_BYTES = env_int("MI_UPLOAD_MAX_TOTAL_BYTES", 50 * 1024 * 1024, minimum=1)

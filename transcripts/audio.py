@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from transcripts.filetypes import AUDIO_EXTENSIONS, audio_kind
-from transcripts.parsers.archive import megabytes
+from transcripts.parsers.archive import archive_entries, copy_entry, megabytes, open_zip
+from transcripts.parsers.base import ParseError
 
 _ACCEPTED = ", ".join(f".{extension}" for extension in AUDIO_EXTENSIONS)
+
+
+def _shown_name(file: File) -> str:
+    """The name messages give the file: its own, or ``archive.zip/path`` inside a zip."""
+    return (file.name or "the audio file").replace("\\", "/")
 
 
 def audio_check(file: File) -> str:
     """The file's audio container (``mp3``, ``m4a``, ``wav``, ``ogg``, ``webm``), recognised
     by its content; ValidationError naming the file otherwise."""
-    name = (file.name or "the audio file").replace("\\", "/").rsplit("/", 1)[-1]
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    name = _shown_name(file)
+    base = name.rsplit("/", 1)[-1]
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     if extension not in AUDIO_EXTENSIONS:
         raise ValidationError(f"{name}: not an audio file we accept; use {_ACCEPTED}")
     size = file.size or 0
@@ -41,7 +52,7 @@ def audio_check(file: File) -> str:
 def audio_duration(file: File, kind: str) -> float:
     """The recording's length in seconds, read from the file's headers; ValidationError
     naming the file when it cannot be read or lasts no time at all."""
-    name = (file.name or "the audio file").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _shown_name(file)
     file.seek(0)
     try:
         seconds = _webm_seconds(file.read(1 << 16)) if kind == "webm" else _tagged_seconds(file)
@@ -93,3 +104,53 @@ def _webm_scale(head: bytes) -> int:
     width = head[at + 3] & 0x0F if head[at + 3] & 0x80 else 0
     raw = head[at + 4 : at + 4 + width]
     return int.from_bytes(raw, "big") if width and len(raw) == width else 1_000_000
+
+
+@contextmanager
+def recordings_of(files: Sequence[File]) -> Iterator[list[File]]:
+    """``files`` with each zip among them replaced by the recordings it holds, in order.
+
+    Each recording from a zip waits in a temporary file, removed when the block ends. A zip
+    may hold recordings and folders only (each up to ``MI_AUDIO_MAX_BYTES``, together up to
+    ``MI_AUDIO_ZIP_MAX_EXPANDED_BYTES``); and all of them together are at most
+    ``MI_UPLOAD_MAX_FILES`` recordings. ValidationError naming the file at fault otherwise.
+    """
+    with ExitStack() as stack:
+        recordings: list[File] = []
+        for file in files:
+            name = (file.name or "recordings.zip").replace("\\", "/").rsplit("/", 1)[-1]
+            if name.lower().endswith(".zip"):
+                recordings += _unpacked(file, name, stack)
+            else:
+                recordings.append(file)
+        limit = settings.MI_UPLOAD_MAX_FILES
+        if len(recordings) > limit:
+            raise ValidationError(
+                f"this upload holds {len(recordings)} recordings; upload at most {limit} at "
+                "once (a zip counts each recording in it)"
+            )
+        yield recordings
+
+
+def _unpacked(file: File, name: str, stack: ExitStack) -> list[File]:
+    total_limit = settings.MI_AUDIO_ZIP_MAX_EXPANDED_BYTES
+    per_file = settings.MI_AUDIO_MAX_BYTES
+    if (file.size or 0) > total_limit:
+        raise ValidationError(
+            f"{name}: the archive is larger than the {megabytes(total_limit)} allowed; split "
+            "it into smaller ones"
+        )
+    try:
+        file.seek(0)
+        archive = stack.enter_context(open_zip(file, name, limit=total_limit))
+        unpacked = []
+        for entry_name, info in archive_entries(
+            archive, name, AUDIO_EXTENSIONS, what="recording", per_file=per_file
+        ):
+            target = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (the stack closes it)
+            copy_entry(archive, info, entry_name, target, per_file)
+            target.seek(0)
+            unpacked.append(File(target, name=entry_name))
+    except ParseError as exc:
+        raise ValidationError(str(exc)) from exc
+    return unpacked

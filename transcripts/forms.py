@@ -361,9 +361,12 @@ class RecordingsUploadForm(SessionDetailsForm):
     files = MultipleFileField(
         label="Recordings",
         allow_empty_file=True,  # audio_check names the empty file in its message
-        help_text=f"One recording or several: {', '.join(f'.{e}' for e in AUDIO_EXTENSIONS)}, "
-        f"each up to {megabytes(settings.MI_AUDIO_MAX_BYTES)}. Each becomes one session.",
-        widget=MultipleFileInput(attrs={"accept": ",".join(f".{e}" for e in AUDIO_EXTENSIONS)}),
+        help_text=f"One recording, several, or a zip of them: "
+        f"{', '.join(f'.{e}' for e in AUDIO_EXTENSIONS)}, each up to "
+        f"{megabytes(settings.MI_AUDIO_MAX_BYTES)}. Each recording becomes one session.",
+        widget=MultipleFileInput(
+            attrs={"accept": ",".join(f".{e}" for e in (*AUDIO_EXTENSIONS, "zip"))}
+        ),
     )
     field_order = ["files", "practitioner", "session_date", "target_change", "client_pseudonym"]
 

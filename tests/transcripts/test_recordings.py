@@ -1,7 +1,9 @@
 """Sessions known by their recording alone: the command, the web upload, the segment."""
 
+import io
 import random
 import re
+import zipfile
 from io import StringIO
 
 import pytest
@@ -184,3 +186,141 @@ def test_the_page_of_a_recording_alone_offers_a_random_segment_with_its_seed(
     session.refresh_from_db()
     start = float(random.Random(seed).randint(0, 1800))  # noqa: S311
     assert (session.segment_start, session.segment_end) == (start, start + 1200)
+
+
+# Zips of recordings, from the command and the web.
+
+
+def zipped(*entries: tuple[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_zip_of_recordings_becomes_one_session_per_recording(
+    files, agency, practitioner, media_root
+):
+    archive = zipped(
+        ("week1.wav", tone_wav(2)),
+        ("clinic/week2.mp3", silent_mp3()),
+        ("clinic/", b""),
+        ("__MACOSX/clinic/._week2.mp3", b"resource fork"),
+        (".DS_Store", b"finder"),
+    )
+    lines = run(
+        files("visits.zip", archive),
+        files("week3.wav", tone_wav(1)),
+        "--agency",
+        agency.slug,
+        "--practitioner",
+        practitioner.display_name,
+    )
+    ids = [int(LINE.match(line).group(1)) for line in lines]
+    sessions = [Transcript.objects.get(pk=pk) for pk in ids]
+    assert [(s.title, s.source_filename, s.audio_seconds) for s in sessions] == [
+        ("week1", "week1.wav", 2.0),
+        ("week2", "week2.mp3", pytest.approx(5.2, abs=0.06)),
+        ("week3", "week3.wav", 1.0),
+    ]
+    stored = [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()]
+    assert len(stored) == 3
+    assert stored_bytes(sessions[0]) == tone_wav(2)
+
+
+def stored_bytes(session: Transcript) -> bytes:
+    with session.audio.open("rb") as handle:
+        return handle.read()
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ((("a.wav", b"x"), ("notes.txt", b"hello")), "visits.zip/notes.txt: not a recording"),
+        ((("a.wav", tone_wav(1)), ("b.wav", b"RIFF not really")), "visits.zip/b.wav: the content"),
+        ((("a.wav", tone_wav(1)), ("inner.zip", b"PK")), "visits.zip/inner.zip: a zip inside"),
+        ((("../escape.wav", tone_wav(1)),), "points outside the archive's folder"),
+        ((("folder/", b""),), "visits.zip: the archive holds no recordings"),
+    ],
+)
+def test_a_bad_zip_of_recordings_saves_nothing(
+    files, agency, practitioner, media_root, entries, message
+):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(
+            files("first.wav", tone_wav(1)),
+            files("visits.zip", zipped(*entries)),
+            "--agency",
+            agency.slug,
+            "--practitioner",
+            practitioner.display_name,
+        )
+    assert not Transcript.objects.exists()
+    assert not [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()], "left behind"
+
+
+def test_a_file_named_zip_that_is_not_one_is_refused(files, agency, practitioner, media_root):
+    with pytest.raises(CommandError, match="visits.zip: this is not a valid zip archive"):
+        run(
+            files("visits.zip", tone_wav(1)),
+            "--agency",
+            agency.slug,
+            "--practitioner",
+            practitioner.display_name,
+        )
+    assert not Transcript.objects.exists()
+
+
+def test_the_limits_of_a_zip_of_recordings(files, agency, practitioner, media_root, settings):
+    def attempt(archive: bytes) -> None:
+        run(
+            files("visits.zip", archive),
+            "--agency",
+            agency.slug,
+            "--practitioner",
+            practitioner.display_name,
+        )
+
+    three = zipped(*((f"w{n}.wav", tone_wav(1)) for n in range(3)))
+    settings.MI_UPLOAD_MAX_FILES = 2
+    with pytest.raises(CommandError, match="holds 3 recordings; upload at most 2"):
+        attempt(three)
+    settings.MI_UPLOAD_MAX_FILES = 100
+    settings.MI_AUDIO_MAX_BYTES = len(tone_wav(1)) - 1
+    with pytest.raises(CommandError, match=r"visits.zip/w0.wav: the file is larger than"):
+        attempt(three)
+    settings.MI_AUDIO_MAX_BYTES = 10**9
+    settings.MI_AUDIO_ZIP_MAX_EXPANDED_BYTES = 150_000
+    with pytest.raises(CommandError, match="visits.zip: the archive is larger than"):
+        attempt(three + bytes(150_000))
+    small = io.BytesIO()  # a few hundred bytes that expand to 300,000
+    with zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as archive:
+        for n in range(3):
+            archive.writestr(f"w{n}.wav", bytes(100_000))
+    with pytest.raises(CommandError, match="visits.zip: the archive expands to more than"):
+        attempt(small.getvalue())
+    assert not Transcript.objects.exists()
+
+
+def test_the_web_upload_takes_a_zip_of_recordings(client_for, supervisor, practitioner, media_root):
+    client = client_for(supervisor)
+    url = reverse("transcripts:upload_recordings")
+    assert ".zip" in client.get(url).content.decode()
+    archive = zipped(("a.wav", tone_wav(1)), ("b/c.wav", tone_wav(2)))
+    response = client.post(
+        url,
+        {"files": [SimpleUploadedFile("visits.zip", archive)], "practitioner": practitioner.pk},
+        follow=True,
+    )
+    assert "2 session(s) saved from their recordings" in response.content.decode()
+    assert sorted(Transcript.objects.values_list("title", "audio_seconds")) == [
+        ("a", 1.0),
+        ("c", 2.0),
+    ]
+    bad = zipped(("a.wav", tone_wav(1)), ("b.doc", b"doc"))
+    response = client.post(
+        url, {"files": [SimpleUploadedFile("more.zip", bad)], "practitioner": practitioner.pk}
+    )
+    assert "Nothing was saved: more.zip/b.doc: not a recording" in response.content.decode()
+    assert Transcript.objects.count() == 2

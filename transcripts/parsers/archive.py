@@ -1,4 +1,5 @@
-"""Zip archives: a batch of transcripts (folders allowed), and the container of a .docx.
+"""Zip archives: a batch of transcripts or recordings (folders allowed), and the container
+of a .docx.
 
 Names that climb out of the archive's folder and archives that expand beyond
 ``settings.MI_ZIP_MAX_EXPANDED_BYTES`` are refused before anything is read.
@@ -11,6 +12,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Collection
+from typing import BinaryIO
 
 from django.conf import settings
 
@@ -27,20 +29,22 @@ _ZIP_ERRORS = (
     RuntimeError,
 )
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_CHUNK = 1 << 20
 
 
 def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def open_zip(data: bytes, filename: str) -> zipfile.ZipFile:
-    """The archive, once its declared expanded size is within the limit."""
+def open_zip(data: bytes | BinaryIO, filename: str, limit: int | None = None) -> zipfile.ZipFile:
+    """The archive (bytes, or a file opened for reading), once its declared expanded size is
+    within ``limit`` (``settings.MI_ZIP_MAX_EXPANDED_BYTES`` unless given)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
         infos = archive.infolist()
     except _ZIP_ERRORS as exc:
         raise ParseError("this is not a valid zip archive", filename=filename) from exc
-    limit = settings.MI_ZIP_MAX_EXPANDED_BYTES
+    limit = settings.MI_ZIP_MAX_EXPANDED_BYTES if limit is None else limit
     if sum(info.file_size for info in infos) > limit:
         raise ParseError(
             f"the archive expands to more than {megabytes(limit)}; split it into smaller ones",
@@ -54,13 +58,19 @@ def _unsafe(path: str) -> bool:
     return path.startswith("/") or bool(_DRIVE.match(path)) or ".." in parts
 
 
-def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tuple[str, bytes]]:
-    """(name, content) of each transcript file in the archive, named ``archive.zip/path``.
-
-    Folders, macOS resource forks and hidden files are passed over; anything else that is not
-    a transcript file fails the whole archive.
-    """
-    archive = open_zip(data, filename)
+def archive_entries(
+    archive: zipfile.ZipFile,
+    filename: str,
+    extensions: Collection[str],
+    *,
+    what: str,
+    per_file: int,
+) -> list[tuple[str, zipfile.ZipInfo]]:
+    """(name, entry) of each file the archive holds, named ``archive.zip/path``, once every
+    entry is safe to read: none climbs out of the archive's folder, none is a zip, encrypted,
+    of another kind than ``extensions`` (``what`` names the kind in messages) or declared
+    larger than ``per_file``. Folders, macOS resource forks and hidden files are passed
+    over."""
     infos = archive.infolist()
     for info in infos:
         if _unsafe(info.filename.replace("\\", "/")):
@@ -68,9 +78,7 @@ def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tupl
                 f"the entry {info.filename[:120]!r} points outside the archive's folder",
                 filename=filename,
             )
-    per_file = settings.MI_TRANSCRIPT_MAX_BYTES
-    entries: list[tuple[str, bytes]] = []
-    expanded = 0
+    entries = []
     for info in infos:
         path = info.filename.replace("\\", "/")
         parts = path.split("/")
@@ -82,27 +90,55 @@ def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tupl
             raise ParseError("a zip inside a zip is not read; unpack it first", filename=name)
         if extension not in extensions:
             raise ParseError(
-                f"not a transcript file; use {', '.join(f'.{e}' for e in sorted(extensions))}",
+                f"not a {what}; use {', '.join(f'.{e}' for e in sorted(extensions))}",
                 filename=name,
             )
         if info.flag_bits & 0x1:
             raise ParseError("the entry is encrypted", filename=name)
         if info.file_size > per_file:
             raise ParseError(f"the file is larger than {megabytes(per_file)}", filename=name)
-        try:
-            with archive.open(info) as handle:
-                content = handle.read(per_file + 1)
-        except _ZIP_ERRORS as exc:
-            raise ParseError("the entry cannot be read from the archive", filename=name) from exc
-        if len(content) > per_file:
-            raise ParseError(f"the file is larger than {megabytes(per_file)}", filename=name)
-        expanded += len(content)
+        entries.append((name, info))
+    if not entries:
+        raise ParseError(f"the archive holds no {what}s", filename=filename)
+    return entries
+
+
+def copy_entry(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, target: BinaryIO, per_file: int
+) -> int:
+    """Copy one entry into ``target``; the bytes copied. Its real size is checked as it is
+    read, whatever the archive declared."""
+    copied = 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(min(_CHUNK, per_file + 1 - copied)):
+                copied += len(chunk)
+                if copied > per_file:
+                    raise ParseError(
+                        f"the file is larger than {megabytes(per_file)}", filename=name
+                    )
+                target.write(chunk)
+    except _ZIP_ERRORS as exc:
+        raise ParseError("the entry cannot be read from the archive", filename=name) from exc
+    return copied
+
+
+def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tuple[str, bytes]]:
+    """(name, content) of each transcript file in the archive, named ``archive.zip/path``;
+    anything in it that is not a transcript file fails the whole archive."""
+    archive = open_zip(data, filename)
+    per_file = settings.MI_TRANSCRIPT_MAX_BYTES
+    contents: list[tuple[str, bytes]] = []
+    expanded = 0
+    for name, info in archive_entries(
+        archive, filename, extensions, what="transcript file", per_file=per_file
+    ):
+        buffer = io.BytesIO()
+        expanded += copy_entry(archive, info, name, buffer, per_file)
         if expanded > settings.MI_ZIP_MAX_EXPANDED_BYTES:
             raise ParseError(
                 f"the archive expands to more than {megabytes(settings.MI_ZIP_MAX_EXPANDED_BYTES)}",
                 filename=filename,
             )
-        entries.append((name, content))
-    if not entries:
-        raise ParseError("the archive holds no transcript files", filename=filename)
-    return entries
+        contents.append((name, buffer.getvalue()))
+    return contents

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.models import Agency, Practitioner, User
 from accounts.services import audit_record
-from transcripts.audio import audio_check, audio_duration
+from transcripts.audio import audio_check, audio_duration, recordings_of
 from transcripts.models import SourceFormat, Transcript
 from transcripts.services.creation import default_title
 
@@ -74,14 +74,14 @@ def audio_sessions_import(
     client_pseudonym: str = "",
     actor: User | None = None,
 ) -> list[Transcript]:
-    """Store several recordings: all of them, or on any error none (every error names the
-    file at fault)."""
+    """Store several recordings, or zips of them: all of them, or on any error none (every
+    error names the file at fault)."""
     if not files:
         raise ValidationError("there is nothing to import")
     created: list[Transcript] = []
     try:
-        with transaction.atomic():
-            for file in files:
+        with recordings_of(files) as recordings, transaction.atomic():
+            for file in recordings:
                 created.append(
                     audio_session_create(
                         agency=agency,

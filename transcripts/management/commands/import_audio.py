@@ -12,8 +12,8 @@ from transcripts.services import audio_sessions_import
 
 class Command(BaseCommand):
     help = (
-        "Import recordings (.mp3, .m4a, .wav, .ogg, .webm) as sessions without a transcript, "
-        "coded from the audio: all of them, or on any error none."
+        "Import recordings (.mp3, .m4a, .wav, .ogg, .webm, or a .zip of them) as sessions "
+        "without a transcript, coded from the audio: all of them, or on any error none."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
