@@ -62,7 +62,14 @@ def pk(name: str, kwarg: str = "pk") -> Builder:
 
 
 def _utterance_of(w: World, coding_name: str) -> int:
-    return getattr(w, coding_name).transcript.utterances.get(position=1).pk
+    """The first utterance of the coding's session; where the session is a recording alone,
+    an id no utterance has, so that the request is still well formed and the coding decides
+    the answer."""
+    utterance = getattr(w, coding_name).transcript.utterances.filter(position=1).first()
+    return utterance.pk if utterance is not None else NO_UTTERANCE
+
+
+NO_UTTERANCE = 2**31 - 7
 
 
 def _miti(w: World) -> int:

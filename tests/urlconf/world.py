@@ -83,7 +83,9 @@ class World:
             **self.objects,
             **dict.fromkeys(CODING_NAMES, coding),
             "transcript": coding.transcript,
-            "utterance": coding.transcript.utterances.get(position=1),
+            # None for a session known by its recording alone: URLs about an utterance are
+            # then not built for it (tests/urlconf/test_blinding_matrix.py).
+            "utterance": coding.transcript.utterances.filter(position=1).first(),
         }
         return World(
             agency=self.agency,
@@ -122,16 +124,18 @@ def plant_notes(coding: Coding) -> None:
     coder must never read while the coding is blind."""
     # The agency's marker too, so the tenancy matrix catches notes shown to another agency.
     marker = f"{coding_marker(coding)} in {coding.transcript.agency.name}"
+    # A coding made from the recording has no utterance to note: its notes are its own.
+    utterance = None if coding.is_from_audio else coding.transcript.utterances.first()
     if coding.is_submitted or coding.kind == CodingKind.CONSENSUS:
         # What the services refuse (a submitted coding; a consensus, which changes only
         # through its adjudication) is written as stored data.
         Coding.objects.filter(pk=coding.pk).update(notes=f"Overall {marker}.")
-        coding.utterance_notes.create(utterance=coding.transcript.utterances.first(), text=marker)
+        if utterance is not None:
+            coding.utterance_notes.create(utterance=utterance, text=marker)
     else:
         coding_notes_set(coding=coding, text=f"Overall {marker}.")
-        utterance_note_set(
-            coding=coding, utterance=coding.transcript.utterances.first(), text=marker
-        )
+        if utterance is not None:
+            utterance_note_set(coding=coding, utterance=utterance, text=marker)
     GlobalRating.objects.filter(coding=coding).update(note=f"Rated so: {marker}")
 
 
@@ -386,6 +390,35 @@ def _pair(
     )
 
 
+def _recording_pair(
+    agency: Agency,
+    practitioner: Practitioner,
+    people: dict[str, User],
+    marker: str,
+    *,
+    submitted: bool,
+) -> tuple[Coding, Coding]:
+    """A primary and a double coding made from one recording, each with volleys of its own."""
+    session = factories.make_audio_session(agency, practitioner)
+    Transcript.objects.filter(pk=session.pk).update(title=f"{marker} recording session")
+    codings = []
+    for role, kind, at in (
+        ("coder", CodingKind.PRIMARY, 1000),
+        ("coder2", CodingKind.DOUBLE, 1500),
+    ):
+        coding = factories.make_audio_coding(
+            session,
+            people[role],
+            kind=kind,
+            volleys=[(at, "practitioner", ["Q"])],
+            globals_=ALL_GLOBALS,
+            submitted=submitted,
+        )
+        plant_notes(coding)
+        codings.append(coding)
+    return codings[0], codings[1]
+
+
 def _gold(transcript: Transcript, supervisor: User) -> Coding:
     gold = _coded(transcript, supervisor, CodingKind.PRIMARY, submitted=True)
     return coding_mark_gold(coding=gold, actor=supervisor)
@@ -393,9 +426,10 @@ def _gold(transcript: Transcript, supervisor: User) -> Coding:
 
 def build_situation(name: str) -> Situation:
     """Where the agency keeps coders blind: a double coding open on both sides, one with the
-    first side submitted, and one submitted on both sides with its consensus being decided.
-    Where it unblinds them: a double coding submitted on both sides, one beside a gold
-    standard, and a coder calibrating against another gold standard."""
+    first side submitted, one submitted on both sides with its consensus being decided, and
+    one made from a recording, open on both sides. Where it unblinds them: a double coding
+    submitted on both sides, one from a recording likewise, one beside a gold standard, and a
+    coder calibrating against another gold standard."""
     marker = "zqblind" if name == KEEPS_BLIND else "zqunblind"
     agency = factories.make_agency(slug=marker, name=f"Agency {marker}")
     agency.coders_see_others_after_submission = name == UNBLINDS
@@ -420,8 +454,14 @@ def build_situation(name: str) -> Situation:
         plant_notes(consensus)
         situation.add("coder", own=mine, hidden=[theirs, consensus])
         situation.add("coder2", own=theirs, hidden=[mine, consensus])
+        mine, theirs = _recording_pair(agency, practitioner, people, marker, submitted=False)
+        situation.add("coder", own=mine, hidden=[theirs])
+        situation.add("coder2", own=theirs, hidden=[mine])
     else:
         mine, theirs = _pair(session("unblinded"), people, first=True, second=True)
+        situation.add("coder", own=mine, shown=[theirs])
+        situation.add("coder2", own=theirs, shown=[mine])
+        mine, theirs = _recording_pair(agency, practitioner, people, marker, submitted=True)
         situation.add("coder", own=mine, shown=[theirs])
         situation.add("coder2", own=theirs, shown=[mine])
         transcript = session("beside gold")
