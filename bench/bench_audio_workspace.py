@@ -16,7 +16,7 @@ import json
 import time
 import wave
 
-from common import header, peak_rss_mb, percentiles, report, setup_django
+from common import coder_page, header, peak_rss_mb, percentiles, report, setup_django
 
 SECONDS = 60 * 60
 VOLLEYS = 600
@@ -119,105 +119,78 @@ def bench_server(coder: object, coding: object, runs: int) -> None:
 
 
 def bench_browser(coding: object, runs: int) -> None:
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.test.testcases import LiveServerThread
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    from tests.factories import PASSWORD
-
-    if not CHROMIUM.exists():
-        print(f"   (no Chromium at {CHROMIUM}: browser figures skipped)")
-        return
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    base = f"http://127.0.0.1:{server.port}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/accounts/login/")
-            page.fill("input[name=username]", coding.coder.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
-            url = f"{base}/codings/{coding.pk}/"
-            page.goto(url)
-            ready = []
-            for _ in range(max(5, runs // 3)):
-                page.goto(url, wait_until="commit")
-                page.wait_for_selector("body[data-ready='true']")
-                ready.append(
-                    page.evaluate(
-                        """(n) => {
-                            const ready = performance.getEntriesByName("aw-ready")[0];
-                            const items = document.querySelectorAll("#aw-volleys li");
-                            const complete = items.length === n;
-                            return complete ? ready.startTime : -1;
-                        }""",
-                        VOLLEYS,
-                    )
-                )
-            assert min(ready) > 0, "the last volley was not on the page when keys were live"
-            median, p95 = percentiles(ready)
-            report("Chromium: navigation to usable, 600 volleys (median)", median, "ms", "< 900 ms")
-            report("Chromium: navigation to usable (p95)", p95, "ms")
-            for key, label in (("ArrowUp", "select a volley"), ("q", "set/clear a code")):
-                timings = page.evaluate(
-                    """(key) => {
-                        const press = (k) => document.body.dispatchEvent(new KeyboardEvent(
-                          "keydown", {key: k, bubbles: true, cancelable: true}));
-                        // Codes go on a practitioner volley: select one first.
-                        for (let i = 0; i < 3; i++) {
-                          if (document.querySelector("#aw-volleys li.selected.practitioner")) break;
-                          press("ArrowUp");
-                        }
-                        const out = [];
-                        for (let i = 0; i < 200; i++) {
-                          const k = key === "ArrowUp" && i % 50 === 49 ? "ArrowDown" : key;
-                          const t0 = performance.now();
-                          document.body.dispatchEvent(new KeyboardEvent("keydown",
-                            {key: k, bubbles: true, cancelable: true}));
-                          document.body.getBoundingClientRect();
-                          out.push(performance.now() - t0);
-                        }
-                        return out;
+    with coder_page(coding) as opened:
+        if opened is None:
+            return
+        page, url = opened
+        ready = []
+        for _ in range(max(5, runs // 3)):
+            page.goto(url, wait_until="commit")
+            page.wait_for_selector("body[data-ready='true']")
+            ready.append(
+                page.evaluate(
+                    """(n) => {
+                        const ready = performance.getEntriesByName("aw-ready")[0];
+                        const items = document.querySelectorAll("#aw-volleys li");
+                        const complete = items.length === n;
+                        return complete ? ready.startTime : -1;
                     }""",
-                    key,
+                    VOLLEYS,
                 )
-                median, p95 = percentiles(timings)
-                report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
-                report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
+            )
+        assert min(ready) > 0, "the last volley was not on the page when keys were live"
+        median, p95 = percentiles(ready)
+        report("Chromium: navigation to usable, 600 volleys (median)", median, "ms", "< 900 ms")
+        report("Chromium: navigation to usable (p95)", p95, "ms")
+        for key, label in (("ArrowUp", "select a volley"), ("q", "set/clear a code")):
             timings = page.evaluate(
-                """() => {
-                    const audio = document.getElementById("aw-audio");
+                """(key) => {
+                    const press = (k) => document.body.dispatchEvent(new KeyboardEvent(
+                      "keydown", {key: k, bubbles: true, cancelable: true}));
+                    // Codes go on a practitioner volley: select one first.
+                    for (let i = 0; i < 3; i++) {
+                      if (document.querySelector("#aw-volleys li.selected.practitioner")) break;
+                      press("ArrowUp");
+                    }
                     const out = [];
-                    for (let i = 0; i < 50; i++) {
-                      audio.currentTime = 5 + i * 7.3;
+                    for (let i = 0; i < 200; i++) {
+                      const k = key === "ArrowUp" && i % 50 === 49 ? "ArrowDown" : key;
                       const t0 = performance.now();
                       document.body.dispatchEvent(new KeyboardEvent("keydown",
-                        {key: "Enter", bubbles: true, cancelable: true}));
+                        {key: k, bubbles: true, cancelable: true}));
                       document.body.getBoundingClientRect();
                       out.push(performance.now() - t0);
                     }
                     return out;
-                }"""
+                }""",
+                key,
             )
             median, p95 = percentiles(timings)
-            report("Chromium: keystroke 'Enter' (mark a volley), median", median, "ms", "< 16 ms")
-            report("Chromium: keystroke 'Enter' (mark a volley), p95", p95, "ms")
-            deadline = time.monotonic() + 120
-            status = "document.getElementById('ws-status').textContent"
-            while page.evaluate(status) != "All changes saved" and time.monotonic() < deadline:
-                time.sleep(0.2)
-            report("Chromium: changes from the keystrokes all saved", 1.0, "yes")
-            browser.close()
-    finally:
-        server.terminate()
+            report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
+            report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
+        timings = page.evaluate(
+            """() => {
+                const audio = document.getElementById("aw-audio");
+                const out = [];
+                for (let i = 0; i < 50; i++) {
+                  audio.currentTime = 5 + i * 7.3;
+                  const t0 = performance.now();
+                  document.body.dispatchEvent(new KeyboardEvent("keydown",
+                    {key: "Enter", bubbles: true, cancelable: true}));
+                  document.body.getBoundingClientRect();
+                  out.push(performance.now() - t0);
+                }
+                return out;
+            }"""
+        )
+        median, p95 = percentiles(timings)
+        report("Chromium: keystroke 'Enter' (mark a volley), median", median, "ms", "< 16 ms")
+        report("Chromium: keystroke 'Enter' (mark a volley), p95", p95, "ms")
+        deadline = time.monotonic() + 120
+        status = "document.getElementById('ws-status').textContent"
+        while page.evaluate(status) != "All changes saved" and time.monotonic() < deadline:
+            time.sleep(0.2)
+        report("Chromium: changes from the keystrokes all saved", 1.0, "yes")
 
 
 def main() -> None:

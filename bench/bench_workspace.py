@@ -16,7 +16,7 @@ import argparse
 import json
 import time
 
-from common import header, peak_rss_mb, percentiles, report, setup_django
+from common import coder_page, header, peak_rss_mb, percentiles, report, setup_django
 
 UTTERANCES = 1000
 SENTENCES = [
@@ -131,89 +131,62 @@ def bench_server(coder: object, coding: object, runs: int) -> None:
 
 
 def bench_browser(coding: object, runs: int, suggestions: bool = False) -> None:
-    from django.contrib.staticfiles.handlers import StaticFilesHandler
-    from django.test.testcases import LiveServerThread
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-    from tests.factories import PASSWORD
-
-    if not CHROMIUM.exists():
-        print(f"   (no Chromium at {CHROMIUM}: browser figures skipped)")
-        return
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    base = f"http://127.0.0.1:{server.port}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(f"{base}/accounts/login/")
-            page.fill("input[name=username]", coding.coder.username)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.wait_for_url(f"{base}/")
-            url = f"{base}/codings/{coding.pk}/"
-            page.goto(url)  # warm the server and the static files
+    with coder_page(coding) as opened:
+        if opened is None:
+            return
+        page, url = opened
+        if suggestions:
+            page.wait_for_selector(".suggest-badge", timeout=60_000)
+        ready, first_byte, last_byte = [], [], []
+        for _ in range(max(5, runs // 3)):
+            page.goto(url, wait_until="commit")
+            page.wait_for_selector("html[data-ws-ready='1']")
+            timing = page.evaluate(
+                """(n) => {
+                    const nav = performance.getEntriesByType("navigation")[0];
+                    const ready = performance.getEntriesByName("ws-ready")[0];
+                    const complete = document.querySelectorAll("li.utt").length === n;
+                    return [complete ? ready.startTime : -1, nav.responseStart,
+                            nav.responseEnd];
+                }""",
+                UTTERANCES,
+            )
             if suggestions:
                 page.wait_for_selector(".suggest-badge", timeout=60_000)
-            ready, first_byte, last_byte = [], [], []
-            for _ in range(max(5, runs // 3)):
-                page.goto(url, wait_until="commit")
-                page.wait_for_selector("html[data-ws-ready='1']")
-                timing = page.evaluate(
-                    """(n) => {
-                        const nav = performance.getEntriesByType("navigation")[0];
-                        const ready = performance.getEntriesByName("ws-ready")[0];
-                        const complete = document.querySelectorAll("li.utt").length === n;
-                        return [complete ? ready.startTime : -1, nav.responseStart,
-                                nav.responseEnd];
-                    }""",
-                    UTTERANCES,
-                )
-                if suggestions:
-                    page.wait_for_selector(".suggest-badge", timeout=60_000)
-                ready.append(timing[0])
-                first_byte.append(timing[1])
-                last_byte.append(timing[2])
-            assert min(ready) > 0, "the last utterance was not on the page when keys were live"
-            median, p95 = percentiles(ready)
-            report("Chromium: navigation to usable, 1,000 utterances (median)", median, "ms",
-                   "< 900 ms")  # fmt: skip
-            report("Chromium: navigation to usable (p95)", p95, "ms")
-            report("Chromium: navigation to usable (best)", min(ready), "ms")
-            report("  of which: first byte of the page (median)", percentiles(first_byte)[0], "ms")
-            report("  of which: last byte of the page (median)", percentiles(last_byte)[0], "ms")
-            for key, label in (("j", "move"), ("q", "set/clear a code")):
-                timings = page.evaluate(
-                    """(key) => {
-                        const out = [];
-                        for (let i = 0; i < 200; i++) {
-                          const k = key === "j" && i % 50 === 49 ? "Home" : key;
-                          const t0 = performance.now();
-                          document.activeElement.dispatchEvent(new KeyboardEvent("keydown",
-                            {key: k, bubbles: true, cancelable: true}));
-                          document.body.getBoundingClientRect();
-                          out.push(performance.now() - t0);
-                        }
-                        return out;
-                    }""",
-                    key,
-                )
-                median, p95 = percentiles(timings)
-                report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
-                report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
-            page.wait_for_function(
-                "document.getElementById('ws-status').textContent === 'All changes saved'",
-                timeout=60_000,
+            ready.append(timing[0])
+            first_byte.append(timing[1])
+            last_byte.append(timing[2])
+        assert min(ready) > 0, "the last utterance was not on the page when keys were live"
+        median, p95 = percentiles(ready)
+        report("Chromium: navigation to usable, 1,000 utterances (median)", median, "ms",
+               "< 900 ms")  # fmt: skip
+        report("Chromium: navigation to usable (p95)", p95, "ms")
+        report("Chromium: navigation to usable (best)", min(ready), "ms")
+        report("  of which: first byte of the page (median)", percentiles(first_byte)[0], "ms")
+        report("  of which: last byte of the page (median)", percentiles(last_byte)[0], "ms")
+        for key, label in (("j", "move"), ("q", "set/clear a code")):
+            timings = page.evaluate(
+                """(key) => {
+                    const out = [];
+                    for (let i = 0; i < 200; i++) {
+                      const k = key === "j" && i % 50 === 49 ? "Home" : key;
+                      const t0 = performance.now();
+                      document.activeElement.dispatchEvent(new KeyboardEvent("keydown",
+                        {key: k, bubbles: true, cancelable: true}));
+                      document.body.getBoundingClientRect();
+                      out.push(performance.now() - t0);
+                    }
+                    return out;
+                }""",
+                key,
             )
-            browser.close()
-    finally:
-        server.terminate()
+            median, p95 = percentiles(timings)
+            report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
+            report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
+        page.wait_for_function(
+            "document.getElementById('ws-status').textContent === 'All changes saved'",
+            timeout=60_000,
+        )
 
 
 def main() -> None:

@@ -90,3 +90,43 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def coder_page(coding: object) -> Iterator[tuple[object, str] | None]:
+    """Chromium at a live server of this process, signed in as the coding's coder: (the
+    page, the coding's URL, visited once to warm the server and the static files), or None
+    where there is no Chromium."""
+    from django.contrib.staticfiles.handlers import StaticFilesHandler
+    from django.test.testcases import LiveServerThread
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.factories import PASSWORD
+
+    if not CHROMIUM.exists():
+        print(f"   (no Chromium at {CHROMIUM}: browser figures skipped)")
+        yield None
+        return
+    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
+    server.daemon = True
+    server.start()
+    server.is_ready.wait()
+    if server.error:
+        raise server.error
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"{base}/accounts/login/")
+            page.fill("input[name=username]", coding.coder.username)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            url = f"{base}/codings/{coding.pk}/"
+            page.goto(url)
+            yield page, url
+            browser.close()
+    finally:
+        server.terminate()

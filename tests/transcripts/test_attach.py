@@ -8,6 +8,8 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
 from accounts.models import AuditEvent, Role
@@ -21,7 +23,7 @@ from suggestions.suggesting import suggestion_refusal
 from tests import factories
 from tests.factories import ALL_GLOBALS
 from tests.reliability.test_command import run_json
-from transcripts.models import SourceFormat, SpeakerRole
+from transcripts.models import SourceFormat, SpeakerRole, Utterance
 from transcripts.parsers import Source, parse_source
 from transcripts.services import (
     speaker_roles_set,
@@ -316,3 +318,86 @@ def test_each_preview_attaches_to_its_own_session(client_for, supervisor, sessio
 def test_an_agency_admin_may_attach(client_for, agency, session):
     admin = factories.make_user(agency, Role.ADMIN, username="boss")
     assert post_file(client_for(admin), session).status_code == 302
+
+
+# The command.
+
+
+def attach(*args: str) -> list[str]:
+    out = io.StringIO()
+    call_command("attach_transcript", *args, stdout=out)
+    return out.getvalue().splitlines()
+
+
+def test_the_command_attaches_and_prints_the_counts(tmp_path, agency, session, from_audio):
+    path = tmp_path / "later.txt"
+    path.write_bytes(TEXT)
+    lines = attach(str(path), "--agency", agency.slug, "--session", str(session.pk))
+    assert lines == [f"transcript {session.pk}: 5 utterances (3 practitioner, 2 client)"]
+    session.refresh_from_db()
+    assert session.source_filename == "later.txt"
+    assert Volley.objects.filter(coding=from_audio).count() == 3
+
+
+def test_the_command_takes_the_roles_it_is_given(tmp_path, agency, session):
+    path = tmp_path / "later.txt"
+    path.write_bytes(TEXT)
+    lines = attach(
+        str(path),
+        "--agency",
+        agency.slug,
+        "--session",
+        str(session.pk),
+        "--practitioner-speaker",
+        "Marcus",
+        "--client-speaker",
+        "Dana",
+    )
+    assert lines == [f"transcript {session.pk}: 5 utterances (2 practitioner, 3 client)"]
+
+
+@pytest.mark.parametrize(
+    ("session_of", "extra", "message"),
+    [
+        (
+            lambda s, other: s.pk,
+            ["--practitioner-speaker", "Nobody"],
+            "speaker 'Nobody' is in none",
+        ),
+        (lambda s, other: other.pk, [], "no session"),
+        (lambda s, other: 987_654_321, [], "no session 987654321"),
+    ],
+)
+def test_the_command_refuses_in_one_line_and_changes_nothing(
+    tmp_path, agency, other_agency, session, session_of, extra, message
+):
+    path = tmp_path / "later.txt"
+    path.write_bytes(TEXT)
+    elsewhere = factories.make_audio_session(other_agency)
+    with pytest.raises(CommandError, match=message):
+        attach(
+            str(path),
+            "--agency",
+            agency.slug,
+            "--session",
+            str(session_of(session, elsewhere)),
+            *extra,
+        )
+    assert not Utterance.objects.exists()
+
+
+def test_the_command_refuses_a_session_with_a_transcript(tmp_path, agency, practitioner):
+    transcript = factories.make_transcript(agency, practitioner, utterances=4)
+    path = tmp_path / "later.txt"
+    path.write_bytes(TEXT)
+    with pytest.raises(CommandError, match="has a transcript already"):
+        attach(str(path), "--agency", agency.slug, "--session", str(transcript.pk))
+    assert transcript.utterances.count() == 4
+
+
+def test_the_command_refuses_an_archive_of_several(tmp_path, agency, session):
+    path = tmp_path / "two.zip"
+    path.write_bytes(_zip("a.txt", "b.txt"))
+    with pytest.raises(CommandError, match="holds 2 transcript files; attach one file"):
+        attach(str(path), "--agency", agency.slug, "--session", str(session.pk))
+    assert not session.utterances.exists()

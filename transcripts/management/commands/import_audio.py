@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.commands import agency_by_slug, practitioner_by_name
 from mi_coding.errors import validation_message
-from transcripts.management.commands.import_transcripts import _date
+from transcripts.commands import session_date as session_date_of
 from transcripts.services import audio_sessions_import
 
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         agency = agency_by_slug(options["agency"])
         practitioner = practitioner_by_name(agency, options["practitioner"])
-        session_date = _date(options["session_date"])
+        session_date = session_date_of(options["session_date"])
         handles = []
         try:
             for path in options["files"]:
