@@ -41,15 +41,18 @@ def coding_create(
         )
     try:
         with transaction.atomic():
-            # The same lock the parse edits take: an edit and the first coding never overlap.
-            Transcript.objects.select_for_update().filter(pk=transcript.pk).exists()
+            # The same lock the parse edits and attaching a transcript take: neither overlaps
+            # the first coding, and the session's source is read under it.
+            locked = (
+                Transcript.objects.select_for_update().only("source_format").get(pk=transcript.pk)
+            )
             return Coding.objects.create(
                 transcript=transcript,
                 scheme=scheme,
                 coder=coder,
                 kind=kind,
                 # A session with only its recording is coded in volleys the coder marks.
-                coded_from=CodedFrom.AUDIO if transcript.is_audio_only else CodedFrom.TRANSCRIPT,
+                coded_from=CodedFrom.AUDIO if locked.is_audio_only else CodedFrom.TRANSCRIPT,
             )
     except IntegrityError as exc:
         raise ValidationError(

@@ -26,7 +26,9 @@ from exchange.archive.registry import ENTRIES, ENTRY_BY_LABEL, NOT_ARCHIVED
 from tests import factories
 from tests.exchange.conftest import TALK_SCHEME, run
 from tests.factories import ALL_GLOBALS
-from transcripts.models import Transcript
+from transcripts.models import SpeakerRole, Transcript
+from transcripts.parsers import Source, parse_source
+from transcripts.services import transcript_attach
 from workflow.models import Assignment, ReliabilitySet
 
 pytestmark = pytest.mark.django_db
@@ -387,3 +389,50 @@ def test_the_volleys_of_a_coding_from_audio_travel_with_their_codes(
     ]
     (code,) = table(archive, "coding.utterancecode")
     assert code["utterance"] is None and code["volley"] is not None
+
+
+def test_a_session_given_its_transcript_later_travels_with_both_kinds_of_unit(
+    agency, practitioner, coder, coder2, tmp_path
+):
+    session = factories.make_audio_session(agency, practitioner, seconds=900)
+    factories.make_audio_coding(
+        session,
+        coder,
+        volleys=[(1500, "practitioner", ["Q"])],
+        globals_=ALL_GLOBALS,
+        submitted=True,
+    )
+    session = transcript_attach(
+        transcript=session,
+        parsed=parse_source(
+            Source(
+                name="later.txt",
+                data=b"Dana: Why now?\nMarcus: Time.\nDana: Time matters.\nMarcus: Yes.\n",
+            )
+        ),
+        speaker_roles={"Dana": SpeakerRole.PRACTITIONER, "Marcus": SpeakerRole.CLIENT},
+    )
+    factories.make_coding(session, coder2, codes={1: ["SR"]}, globals_=ALL_GLOBALS, submitted=True)
+    path = tmp_path / "home.json"
+    run("export_archive", "--agency", "home", "--output", str(path))
+    archive = archive_of(path)
+    archive["agency"]["slug"] = "copy"
+    path.write_text(json.dumps(archive), encoding="utf-8")
+    run("import_archive", str(path))
+    copied = Transcript.objects.get(agency__slug="copy")
+    assert (copied.source_format, copied.audio_seconds) == ("txt", 900.0)
+    assert list(copied.utterances.values_list("text", flat=True)) == [
+        "Why now?",
+        "Time.",
+        "Time matters.",
+        "Yes.",
+    ]
+    by_coder = {c.coder.username: c for c in copied.codings.all()}
+    from_audio, from_text = by_coder[coder.username], by_coder[coder2.username]
+    assert (from_audio.coded_from, from_text.coded_from) == ("audio", "transcript")
+    assert [(c.volley.start_ms, c.code.abbreviation) for c in from_audio.utterance_codes.all()] == [
+        (1500, "Q")
+    ]
+    assert [
+        (c.utterance.position, c.code.abbreviation) for c in from_text.utterance_codes.all()
+    ] == [(1, "SR")]

@@ -99,6 +99,16 @@ def test_attaching_keeps_the_recording_codings_and_their_volleys(
     )
 
 
+def test_a_coding_begun_after_attaching_codes_utterances_whatever_the_caller_holds(
+    session, coder
+):
+    """The session's source is read under the lock, not from the caller's copy of it."""
+    transcript_attach(transcript=session, parsed=parsed(), speaker_roles=ROLES)
+    assert session.is_audio_only  # the caller's copy, read before the attachment
+    coding = coding_create(transcript=session, scheme=factories.miti(), coder=coder)
+    assert coding.coded_from == CodedFrom.TRANSCRIPT
+
+
 @pytest.mark.parametrize(
     ("roles", "message"),
     [
