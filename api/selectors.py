@@ -39,6 +39,7 @@ def transcript_row(transcript: Transcript) -> dict[str, Any]:
         "source_filename": transcript.source_filename,
         "source_format": transcript.source_format,
         "has_audio": bool(transcript.audio),
+        "audio_seconds": transcript.audio_seconds,
         "utterance_count": transcript.utterance_count,
         "coding_status": transcript.coding_status,
         "created_at": transcript.created_at,

@@ -195,6 +195,23 @@ class AudioIn(serializers.Serializer):
     )
 
 
+class RecordingsIn(SessionDetailsIn):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="A recording (mp3, m4a, wav, ogg or webm; at most "
+        f"{settings.MI_AUDIO_MAX_BYTES} bytes) or a .zip of them; each recording becomes one "
+        "session.",
+    )
+
+
+class AttachTranscriptIn(SpeakerChoice):
+    file = serializers.FileField(
+        allow_empty_file=True,
+        help_text="One transcript file (.txt, .csv, .tsv, .docx, .vtt, .srt, .json); at most "
+        f"{settings.MI_TRANSCRIPT_MAX_BYTES} bytes.",
+    )
+
+
 # ---------------------------------------------------------------- responses (documentation)
 
 
@@ -212,8 +229,14 @@ class TranscriptOut(serializers.Serializer):
     target_change = serializers.CharField()
     client_pseudonym = serializers.CharField()
     source_filename = serializers.CharField()
-    source_format = serializers.CharField()
+    source_format = serializers.CharField(
+        help_text="The transcript's file format; `audio` for a session known by its recording "
+        "alone, coded in volleys."
+    )
     has_audio = serializers.BooleanField()
+    audio_seconds = serializers.FloatField(
+        allow_null=True, help_text="The recording's length, for a session stored from it."
+    )
     utterance_count = serializers.IntegerField()
     coding_status = serializers.ChoiceField(choices=CodingProgress.choices)
     created_at = serializers.DateTimeField()
@@ -250,6 +273,10 @@ class ImportedTranscript(serializers.Serializer):
 
 class ImportedTranscripts(serializers.Serializer):
     transcripts = ImportedTranscript(many=True)
+
+
+class RecordedSessions(serializers.Serializer):
+    transcripts = TranscriptOut(many=True)
 
 
 class CodingOut(serializers.Serializer):

@@ -16,8 +16,18 @@ v1 = [
     path("schemes/", _api(meta.Schemes), name="schemes"),
     path("transcripts/", _api(transcripts.TranscriptCollection), name="transcripts"),
     path("transcripts/files/", _api(transcripts.TranscriptFiles), name="transcript_files"),
+    path(
+        "transcripts/recordings/",
+        _api(transcripts.TranscriptRecordings),
+        name="transcript_recordings",
+    ),
     path("transcripts/<int:pk>/", _api(transcripts.TranscriptDetail), name="transcript"),
     path("transcripts/<int:pk>/audio/", _api(transcripts.TranscriptAudio), name="transcript_audio"),
+    path(
+        "transcripts/<int:pk>/transcript/",
+        _api(transcripts.TranscriptAttach),
+        name="transcript_attach",
+    ),
     path("codings/", _api(codings.CodingCollection), name="codings"),
     path("codings/<int:pk>/", _api(codings.CodingDetail), name="coding"),
     path("scores/", _api(results.Scores), name="scores"),

@@ -1,4 +1,5 @@
-"""Transcripts: list, read, create from JSON utterances or from a file, attach audio.
+"""Transcripts: list, read, create from JSON utterances, from a file or from recordings alone;
+attach audio, or a transcript to a session known by its recording.
 
 Creation goes through the services, parsers and speaker guesses that the upload page and
 ``manage.py import_transcripts`` use, in one transaction: bad input stores nothing.
@@ -25,12 +26,18 @@ from api.pagination import Key, in_order, page_of
 from api.permissions import agency_with, token_of
 from api.selectors import imported_rows, transcript_detail, transcript_row
 from api.views.base import ApiView
-from transcripts.forms import too_many_files_message
+from transcripts.forms import AttachTranscriptForm, too_many_files_message
 from transcripts.models import Transcript
 from transcripts.parsers import ParseError, checked, jsonlist, parse_source, read_sources
 from transcripts.parsers.archive import megabytes
 from transcripts.parsers.base import ParsedTranscript
-from transcripts.services import TranscriptDraft, transcript_audio_set, transcripts_import
+from transcripts.services import (
+    TranscriptDraft,
+    audio_sessions_import,
+    transcript_attach,
+    transcript_audio_set,
+    transcripts_import,
+)
 from transcripts.speakers import guess_roles, labels_in_both
 from workflow.selectors.transcripts import TranscriptFilters, transcripts_for_list
 from workflow.visibility import get_transcript_for_user
@@ -218,3 +225,61 @@ class TranscriptAudio(ApiView):
         data = self.body(s.AudioIn)
         transcript_audio_set(transcript=transcript, file=data["file"], actor=request.user)
         return Response(transcript_row(_listed(request, transcript.pk)))
+
+
+class TranscriptRecordings(ApiView):
+    @extend_schema(
+        operation_id="transcripts_recordings_import",
+        summary="Create sessions from recordings alone",
+        description="A recording, or a zip of them: each becomes a session without a "
+        "transcript, coded from the audio in volleys; all stored or, on any error, none. Needs "
+        "the write scope and a role that manages transcripts (admin, supervisor).",
+        request={"multipart/form-data": s.RecordingsIn},
+        responses={201: s.RecordedSessions},
+    )
+    def post(self, request: Request) -> Response:
+        agency = agency_with(request, Cap.MANAGE_TRANSCRIPTS)
+        data = self.body(s.RecordingsIn)
+        created = audio_sessions_import(
+            agency=agency,
+            practitioner=practitioner_in(agency, data["practitioner"]),
+            files=[data["file"]],
+            session_date=data.get("session_date"),
+            target_change=data.get("target_change", ""),
+            client_pseudonym=data.get("client_pseudonym", ""),
+            actor=request.user,
+        )
+        listed = transcripts_for_list(request.user, TranscriptFilters()).in_bulk(
+            [t.pk for t in created]
+        )
+        return Response(
+            {"transcripts": [transcript_row(listed[t.pk]) for t in created]},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class TranscriptAttach(ApiView):
+    @extend_schema(
+        operation_id="transcripts_transcript_attach",
+        summary="Attach a transcript to a session known by its recording",
+        description="The session's transcript, typed or imported once it was coded from the "
+        "recording. Speaker roles as in transcripts_import: those named, the rest guessed. "
+        "Codings made from the recording keep their volleys; codings begun afterwards code the "
+        "utterances. Needs the write scope and a role that manages transcripts.",
+        request={"multipart/form-data": s.AttachTranscriptIn},
+        responses=s.TranscriptDetailOut,
+    )
+    def put(self, request: Request, pk: int) -> Response:
+        session = get_transcript_for_user(request.user, pk)
+        agency_with(request, Cap.MANAGE_TRANSCRIPTS)
+        data = self.body(s.AttachTranscriptIn)
+        form = AttachTranscriptForm(files={"file": data["file"]})
+        if not form.is_valid():
+            raise ValidationError({"file": form.errors["file"]})
+        (source,) = read_sources(form.cleaned_data["file"].name, form.cleaned_data["file"].data)
+        document = parse_source(source)
+        (roles,) = _roles([document], data, session.practitioner)
+        transcript_attach(
+            transcript=session, parsed=document, speaker_roles=roles, actor=request.user
+        )
+        return Response(transcript_detail(_listed(request, session.pk)))

@@ -163,6 +163,15 @@ REGISTRY: dict[str, Callable[[World], Call]] = {
         files={"file": _upload("planted.wav", WAV)},
         expect={OUTSIDER: 404, BLIND: 403},
     ),
+    "transcripts_recordings_import": lambda w: Call(
+        files={"file": _upload("planted.wav", WAV), "practitioner": w.objects["practitioner"].pk},
+        expect={OUTSIDER: 400, BLIND: 403},
+    ),
+    "transcripts_transcript_attach": lambda w: Call(
+        path={"id": w.objects["shared"].pk},
+        files={"file": _upload("planted.txt", b"T: Hello?\nC: Hi.\nT: Hi?\nC: Yes.\n")},
+        expect={OUTSIDER: 404, BLIND: 403},
+    ),
     "codings_list": lambda w: Call(
         query={"transcript": w.objects["shared"].pk}, expect={OUTSIDER: 200, BLIND: 200}
     ),

@@ -12,6 +12,7 @@ from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from accounts.models import AuditEvent
 from mi_coding.ids import MAX_ID
 from tests import factories
+from tests.audio_files import tone_wav
 from tests.transcripts.conftest import fixture_bytes
 from transcripts.models import Transcript, Utterance
 
@@ -301,3 +302,73 @@ def test_json_utterances_round_trip_through_the_parser(writer, practitioner):
     response = _post_json(writer, body)
     assert response.status_code == 201
     assert json.loads(response.content)["utterances"][0]["text"] == "spaced out"
+
+
+def _upload(name: str, data: bytes) -> io.BytesIO:
+    upload = io.BytesIO(data)
+    upload.name = name
+    return upload
+
+
+def test_sessions_are_created_from_recordings_or_none(writer, practitioner, media_root):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("week1.wav", tone_wav(2))
+        archive.writestr("clinic/week2.wav", tone_wav(3))
+    url = "/api/v1/transcripts/recordings/"
+    response = writer.post(
+        url,
+        {"file": _upload("visits.zip", buffer.getvalue()), "practitioner": practitioner.pk},
+    )
+    assert response.status_code == 201, response.content
+    rows = response.json()["transcripts"]
+    assert [(r["title"], r["source_format"], r["audio_seconds"]) for r in rows] == [
+        ("week1", "audio", 2.0),
+        ("week2", "audio", 3.0),
+    ]
+    assert all(r["has_audio"] and r["utterance_count"] == 0 for r in rows)
+    refused = writer.post(
+        url, {"file": _upload("fake.mp3", b"<html>no</html>"), "practitioner": practitioner.pk}
+    )
+    assert refused.status_code == 400
+    assert refused["Content-Type"] == "application/problem+json"
+    assert "fake.mp3: the content is not MP3" in refused.json()["detail"]
+    assert Transcript.objects.count() == 2
+
+
+def test_a_transcript_is_attached_to_a_session_known_by_its_recording(
+    agency, writer, practitioner, coder, api_as
+):
+    session = factories.make_audio_session(agency, practitioner)
+    from_audio = factories.make_audio_coding(
+        session, coder, volleys=[(1000, "practitioner", ["Q"])]
+    )
+    url = f"/api/v1/transcripts/{session.pk}/transcript/"
+    text = b"Dana: What brings you?\nMarcus: My wife.\nDana: She worries.\nMarcus: Yes.\n"
+
+    def put(client, name, data, **fields):
+        body = encode_multipart(BOUNDARY, {"file": _upload(name, data), **fields})
+        return client.put(url, body, content_type=MULTIPART_CONTENT)
+
+    assert put(api_as(coder, scope="write"), "later.txt", text).status_code == 403
+    unknown = put(writer, "later.txt", text, practitioner_speakers=["Nobody"])
+    assert unknown.status_code == 400
+    assert "'Nobody' never speaks" in unknown.content.decode()
+    assert put(writer, "later.pdf", b"%PDF").status_code == 400
+    assert not session.utterances.exists()
+    done = put(writer, "later.txt", text, client_speakers=["Marcus"])
+    assert done.status_code == 200, done.content
+    body = done.json()
+    assert body["source_format"] == "txt"
+    assert [(u["speaker"], u["role"]) for u in body["utterances"]] == [
+        ("Dana", "practitioner"),
+        ("Marcus", "client"),
+        ("Dana", "practitioner"),
+        ("Marcus", "client"),
+    ]
+    from_audio.refresh_from_db()
+    assert from_audio.coded_from == "audio" and from_audio.volleys.count() == 1
+    again = put(writer, "later.txt", text)
+    assert again.status_code == 400
+    assert "has a transcript already" in again.json()["detail"]
+    assert session.utterances.count() == 4

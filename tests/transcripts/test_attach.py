@@ -99,9 +99,7 @@ def test_attaching_keeps_the_recording_codings_and_their_volleys(
     )
 
 
-def test_a_coding_begun_after_attaching_codes_utterances_whatever_the_caller_holds(
-    session, coder
-):
+def test_a_coding_begun_after_attaching_codes_utterances_whatever_the_caller_holds(session, coder):
     """The session's source is read under the lock, not from the caller's copy of it."""
     transcript_attach(transcript=session, parsed=parsed(), speaker_roles=ROLES)
     assert session.is_audio_only  # the caller's copy, read before the attachment
