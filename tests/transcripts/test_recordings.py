@@ -324,3 +324,13 @@ def test_the_web_upload_takes_a_zip_of_recordings(client_for, supervisor, practi
     )
     assert "Nothing was saved: more.zip/b.doc: not a recording" in response.content.decode()
     assert Transcript.objects.count() == 2
+
+
+def test_the_list_shows_a_recording_alone_by_its_length(
+    client_for, supervisor, agency, practitioner
+):
+    factories.make_audio_session(agency, practitioner, seconds=2712.4)
+    factories.make_transcript(agency, practitioner, utterances=6)
+    page = client_for(supervisor).get(reverse("transcripts:list")).content.decode()
+    assert "recording 45:12" in page
+    assert '<td class="text-end">6</td>' in page
