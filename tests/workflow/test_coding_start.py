@@ -31,6 +31,14 @@ def test_a_supervisor_coding_themselves_is_audit_logged(transcript, supervisor):
         "primary",
     )
     assert event.details["assignment"] is None
+    assert event.details["coded_from"] == "transcript"
+
+
+def test_the_audit_log_says_a_coding_is_made_from_the_recording(agency, practitioner, coder):
+    session = factories.make_audio_session(agency, practitioner)
+    coding = coding_start(transcript=session, scheme=factories.miti(), coder=coder, actor=coder)
+    event = AuditEvent.objects.get(action="coding.start", object_id=str(coding.pk))
+    assert event.details["coded_from"] == "audio"
 
 
 def test_the_start_page_goes_through_the_service(transcript, supervisor, client_for):

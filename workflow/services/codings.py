@@ -57,6 +57,7 @@ def coding_start(
             details={
                 "kind": coding.kind,
                 "coder": coder.username,
+                "coded_from": coding.coded_from,
                 "assignment": assignment.pk
                 if assignment is not None and kind in PERSONAL_KINDS
                 else None,
