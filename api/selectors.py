@@ -136,8 +136,10 @@ def coding_detail(coding: Coding, agency: Agency, *, private_notes: bool) -> dic
     )
     notes = (
         notes_shown(coding, private_notes)
-        .order_by("utterance__position")
-        .values_list("utterance_id", "utterance__position", "text", "for_feedback")
+        .order_by("utterance__position", "volley__start_ms")
+        .values_list(
+            "utterance_id", "utterance__position", "volley__start_ms", "text", "for_feedback"
+        )
     )
     return {
         **coding_row(coding),
@@ -156,10 +158,11 @@ def coding_detail(coding: Coding, agency: Agency, *, private_notes: bool) -> dic
             {
                 "utterance": utterance,
                 "position": position,
+                "volley_ms": volley_ms,
                 "text": text,
                 "for_feedback": for_feedback,
             }
-            for utterance, position, text, for_feedback in notes
+            for utterance, position, volley_ms, text, for_feedback in notes
         ],
         "globals": result.globals,
         "counts": {c.abbreviation: result.counts.get(c.abbreviation, 0) for c in layout.codes},

@@ -316,8 +316,11 @@ class CodeOut(serializers.Serializer):
 
 
 class NoteOut(serializers.Serializer):
-    utterance = serializers.IntegerField()
-    position = serializers.IntegerField()
+    utterance = serializers.IntegerField(allow_null=True)
+    position = serializers.IntegerField(allow_null=True)
+    volley_ms = serializers.IntegerField(
+        allow_null=True, help_text="In a coding made from audio: the noted volley's start."
+    )
     text = serializers.CharField()
     for_feedback = serializers.BooleanField(
         help_text="Marked by its coder for the practitioner's feedback; a practitioner's "

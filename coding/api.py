@@ -25,6 +25,7 @@ from coding.forms import (
     UtteranceNoteForm,
     VolleyChangeForm,
     VolleyCodeForm,
+    VolleyNoteForm,
 )
 from coding.models import Coding, GlobalScale, Volley
 from coding.selectors import coding_results, score_definitions, score_rows
@@ -284,5 +285,25 @@ def volley_code_change(request: HttpRequest, pk: int, payload: Payload) -> JsonR
             "code": change.code_id,
             "present": change.present,
             "changed": change.changed,
+        }
+    )
+
+
+@json_endpoint("POST")
+def volley_note_change(request: HttpRequest, pk: int, payload: Payload) -> JsonResponse:
+    data = _cleaned(VolleyNoteForm, payload)
+    coding = _open_coding(request, pk)
+    note = volleys.volley_note_set(
+        coding=coding,
+        volley_id=_existing(coding, data["at"]),
+        text=data["text"],
+        for_feedback=data["for_feedback"],
+    )
+    return JsonResponse(
+        {
+            "ok": True,
+            "at": data["at"],
+            "text": note.text if note else "",
+            "for_feedback": note.for_feedback if note else False,
         }
     )

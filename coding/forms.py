@@ -84,6 +84,14 @@ class UtteranceNoteForm(forms.Form):
     for_feedback = StrictBooleanField(required=False)
 
 
+class VolleyNoteForm(forms.Form):
+    """The note on the volley starting at ``at`` (ms); empty text removes it."""
+
+    at = _ms()
+    text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
+    for_feedback = StrictBooleanField(required=False)
+
+
 class CodingNotesForm(forms.Form):
     text = NoteTextField(required=False, max_length=NOTE_MAX_CHARS, strip=True)
 

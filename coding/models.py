@@ -375,8 +375,16 @@ class UtteranceCode(models.Model):
 
 
 class UtteranceNote(models.Model):
+    """A coder's note on one unit of their coding: an utterance of the transcript, or (in a
+    coding made from audio) one of the coding's volleys, never both."""
+
     coding = models.ForeignKey(Coding, on_delete=models.CASCADE, related_name="utterance_notes")
-    utterance = models.ForeignKey(Utterance, on_delete=models.CASCADE, related_name="notes")
+    utterance = models.ForeignKey(
+        Utterance, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    volley = models.ForeignKey(
+        Volley, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
     text = models.TextField()
     # A note is the coders' and supervisors' own unless its coder marks it for the
     # practitioner's feedback.
@@ -384,12 +392,20 @@ class UtteranceNote(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["utterance__position"]
+        ordering = ["utterance__position", "volley__start_ms"]
         constraints = [
             models.UniqueConstraint(fields=["coding", "utterance"], name="one_note_per_utterance"),
+            models.UniqueConstraint(fields=["coding", "volley"], name="one_note_per_volley"),
+            models.CheckConstraint(
+                condition=Q(utterance__isnull=False, volley__isnull=True)
+                | Q(utterance__isnull=True, volley__isnull=False),
+                name="note_on_utterance_or_volley",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.utterance_id is None:
+            return f"Note on volley {self.volley_id} in coding {self.coding_id}"
         return f"Note on #{self.utterance_id} in coding {self.coding_id}"
 
 

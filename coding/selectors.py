@@ -32,7 +32,7 @@ from coding.models import (
     UtteranceNote,
     Volley,
 )
-from coding.timing import Bounds, volley_bounds
+from coding.timing import Bounds, clock, volley_bounds
 
 
 @dataclass(frozen=True)
@@ -458,10 +458,14 @@ def schemes_visible_to(user: Any) -> QuerySet[CodingScheme]:
 
 @dataclass
 class FeedbackNote:
-    position: int
+    """A note marked for feedback, where it sits: an utterance (its position, speaker and
+    words) or, in a coding made from audio, a volley (its time and speaker)."""
+
+    position: int | None
     speaker: str
     excerpt: str
     text: str
+    at: str = ""  # the volley's start, m:ss.t
 
 
 @dataclass
@@ -483,17 +487,10 @@ def feedback_for(coding: Coding, agency: Agency | None, *, private_notes: bool) 
     counts = code_counts([coding.pk]).get(coding.pk, {})
     globals_ = global_values([coding.pk]).get(coding.pk, {})
     notes = [
-        FeedbackNote(
-            position=note.utterance.position,
-            speaker=note.utterance.speaker_label,
-            excerpt=note.utterance.text
-            if len(note.utterance.text) <= 160
-            else note.utterance.text[:157] + "…",
-            text=note.text,
-        )
+        _feedback_note(note)
         for note in notes_shown(coding, private_notes=False)
-        .select_related("utterance")
-        .order_by("utterance__position")
+        .select_related("utterance", "volley")
+        .order_by("utterance__position", "volley__start_ms")
     ]
     return Feedback(
         layout=layout,
@@ -514,6 +511,25 @@ def feedback_for(coding: Coding, agency: Agency | None, *, private_notes: bool) 
     )
 
 
+def _feedback_note(note: UtteranceNote) -> FeedbackNote:
+    if note.volley is not None:
+        volley = note.volley
+        return FeedbackNote(
+            position=None,
+            speaker=volley.get_speaker_role_display(),
+            excerpt="",
+            text=note.text,
+            at=clock(volley.start_ms),
+        )
+    words = note.utterance.text
+    return FeedbackNote(
+        position=note.utterance.position,
+        speaker=note.utterance.speaker_label,
+        excerpt=words if len(words) <= 160 else words[:157] + "…",
+        text=note.text,
+    )
+
+
 @dataclass
 class AudioWorkspace:
     """What the workspace of a coding made from audio shows: the coder's volleys, each
@@ -527,8 +543,11 @@ class AudioWorkspace:
     score_rows: list[ScoreRow]
 
 
-def audio_workspace_for(coding: Coding, agency: Agency | None) -> AudioWorkspace:
-    """In a fixed number of queries whatever the number of volleys."""
+def audio_workspace_for(
+    coding: Coding, agency: Agency | None, *, private_notes: bool
+) -> AudioWorkspace:
+    """In a fixed number of queries whatever the number of volleys; ``private_notes`` False
+    leaves out the notes not marked for feedback."""
     layout = scheme_layout(coding.scheme, agency)
     abbreviations = {code.pk: code.abbreviation for code in layout.codes}
     volleys: dict[int, dict[str, Any]] = {
@@ -537,6 +556,11 @@ def audio_workspace_for(coding: Coding, agency: Agency | None) -> AudioWorkspace
         .order_by("start_ms")
         .values_list("pk", "start_ms", "end_ms", "speaker_role")
     }
+    for volley_id, text, for_feedback in notes_shown(coding, private_notes).values_list(
+        "volley_id", "text", "for_feedback"
+    ):
+        if volley_id in volleys:
+            volleys[volley_id].update(note=text, feedback=for_feedback)
     counts: dict[str, int] = defaultdict(int)
     for volley_id, code_id in UtteranceCode.objects.filter(
         coding=coding, volley__isnull=False

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/api/tally/", api.tally, name="api_tally"),
     path("<int:pk>/api/volley/", api.volley_change, name="api_volley"),
     path("<int:pk>/api/volley-code/", api.volley_code_change, name="api_volley_code"),
+    path("<int:pk>/api/volley-note/", api.volley_note_change, name="api_volley_note"),
     path("schemes/", scheme_views.scheme_list, name="schemes"),
     path("schemes/<str:slug>/", scheme_views.scheme_detail, name="scheme"),
     path("schemes/<str:slug>/thresholds/", scheme_views.scheme_thresholds, name="thresholds"),

@@ -143,12 +143,17 @@ def coding_workspace(request: HttpRequest, pk: int) -> HttpResponse:
 
 def audio_workspace(request: HttpRequest, coding: Coding, editable: bool) -> HttpResponse:
     """The workspace of a coding made from audio: the recording, and the coder's volleys."""
-    ws = audio_workspace_for(coding, coding.transcript.agency)
+    transcript = coding.transcript
+    ws = audio_workspace_for(
+        coding,
+        transcript.agency,
+        private_notes=sees_private_notes(request.user, transcript.agency_id),
+    )
     config = _workspace_config(coding, ws, editable)
     config["urls"].update(
         {
             name: reverse(f"coding:api_{name}", args=[coding.pk])
-            for name in ("volley", "volley_code")
+            for name in ("volley", "volley_code", "volley_note")
         }
     )
     config["volleys"] = ws.volleys

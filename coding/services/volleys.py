@@ -12,9 +12,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from coding.models import Coding, UtteranceCode, Volley, VolleySpeaker
+from coding.models import Coding, UtteranceCode, UtteranceNote, Volley, VolleySpeaker
 from coding.services.codes import VOLLEY_GONE, volley_codes_write
 from coding.services.locks import coding_lock_writable, require_units
+from coding.services.workspace import NOTE_MAX_CHARS, note_write
 from coding.timing import clock, volley_bounds
 
 
@@ -141,12 +142,39 @@ def volley_merge(*, coding: Coding, volley_id: int, next_id: int) -> Volley:
             )
         )
         volley_codes_write(coding=coding, wanted=[(volley.pk, code, True) for code in codes])
+        _notes_join(coding, volley, following)
         end_ms = following.end_ms
         following.delete()
         if volley.end_ms is not None or end_ms is not None:
             volley.end_ms = end_ms
             volley.save(update_fields=["end_ms"])
         return volley
+
+
+def volley_note_set(
+    *, coding: Coding, volley_id: int, text: str, for_feedback: bool = False
+) -> UtteranceNote | None:
+    """The coder's note on one of their volleys; empty text removes it. Private to coders
+    and supervisors unless ``for_feedback``, as a note on an utterance."""
+    require_units(coding, volleys=True)
+    return note_write(coding, lambda: {"volley": _volley(coding, volley_id)}, text, for_feedback)
+
+
+def _notes_join(coding: Coding, volley: Volley, following: Volley) -> None:
+    """The note of a volley merged away joins the note of the volley it joins, so no words
+    are lost; it stays for feedback if either was."""
+    notes = {n.volley_id: n for n in UtteranceNote.objects.filter(volley__in=[volley, following])}
+    gone = notes.get(following.pk)
+    if gone is None:
+        return
+    kept = notes.get(volley.pk)
+    if kept is None:
+        UtteranceNote.objects.filter(pk=gone.pk).update(volley=volley)
+        return
+    kept.text = f"{kept.text}\n{gone.text}"[:NOTE_MAX_CHARS]
+    kept.for_feedback = kept.for_feedback or gone.for_feedback
+    kept.save(update_fields=["text", "for_feedback", "updated_at"])
+    gone.delete()
 
 
 def volley_delete(*, coding: Coding, volley_id: int) -> bool:

@@ -6,6 +6,9 @@ coding is open, checked under the coding's lock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,20 +28,33 @@ def utterance_note_set(
     require_units(coding, volleys=False)
     if utterance.transcript_id != coding.transcript_id:
         raise ValidationError("that utterance is not part of this transcript")
+    return note_write(coding, lambda: {"utterance": utterance}, text, for_feedback)
+
+
+def note_write(
+    coding: Coding,
+    unit: Callable[[], dict[str, Any]],
+    text: str,
+    for_feedback: bool,
+) -> UtteranceNote | None:
+    """Set (or with empty text remove) the note on one unit of ``coding``, under the
+    coding's lock; ``unit`` names the unit ({"utterance": …} or {"volley": …}) and runs
+    under the lock, so it may check that the unit is still there."""
     text = text.strip()
     if len(text) > NOTE_MAX_CHARS:
         raise ValidationError(f"a note holds at most {NOTE_MAX_CHARS} characters")
     with transaction.atomic():
         coding_lock_writable(coding)
+        named = unit()
         Coding.objects.filter(pk=coding.pk).update(updated_at=timezone.now())
-        notes = UtteranceNote.objects.filter(coding=coding, utterance=utterance)
+        notes = UtteranceNote.objects.filter(coding=coding, **named)
         if not text:
             notes.delete()
             return None
         if notes.update(text=text, for_feedback=for_feedback, updated_at=timezone.now()):
             return notes.get()
         return UtteranceNote.objects.create(
-            coding=coding, utterance=utterance, text=text, for_feedback=for_feedback
+            coding=coding, text=text, for_feedback=for_feedback, **named
         )
 
 

@@ -143,3 +143,48 @@ def test_the_audio_pages_run_under_the_policy_without_errors(
     watch.collect("audio workspace")
     found = {page: messages for page, messages in problems.items() if messages}
     assert not found, found
+
+
+def test_a_note_on_a_volley_by_keyboard_reaches_feedback_only_when_marked(
+    page, live_server, sign_in, coder, agency, practitioner
+):
+    session = factories.make_audio_session(agency, practitioner, seconds=12)
+    session.audio.save("tones.wav", ContentFile(tone_wav(12)))
+    coding = factories.make_audio_coding(
+        session,
+        coder,
+        volleys=[(1000, "practitioner", ["Q"]), (3000, "client", []), (5000, "practitioner", [])],
+    )
+    sign_in(page, coder.username, factories.PASSWORD)
+    page.goto(f"{live_server.url}/codings/{coding.pk}/")
+    page.wait_for_selector("body[data-ready='true']")
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")  # the first volley
+    page.keyboard.press("Shift+N")
+    page.keyboard.type("Lovely open question")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # For feedback
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # the last volley
+    page.keyboard.press("Shift+N")
+    page.keyboard.type("Missed a reflection qrs")  # letters that are code keys elsewhere
+    page.keyboard.press("Enter")
+    saved(page)
+    notes = {
+        n.volley.start_ms: (n.text, n.for_feedback)
+        for n in coding.utterance_notes.select_related("volley")
+    }
+    assert notes == {
+        1000: ("Lovely open question", True),
+        5000: ("Missed a reflection qrs", False),
+    }
+    assert not Volley.objects.get(coding=coding, start_ms=5000).codes.exists()
+    assert "Note for feedback: Lovely open question" in page.locator("#aw-volleys").inner_text()
+    page.keyboard.press("Control+z")  # takes the last note back
+    saved(page)
+    assert not coding.utterance_notes.filter(volley__start_ms=5000).exists()
+    page.reload()
+    page.wait_for_selector("body[data-ready='true']")
+    assert "Private note" not in page.locator("#aw-volleys").inner_text()
+    assert "Lovely open question" in page.locator("#aw-volleys").inner_text()

@@ -115,6 +115,7 @@ def test_the_api_gives_a_practitioner_only_the_notes_for_feedback(
         {
             "utterance": session.transcript.utterances.get(position=3).pk,
             "position": 3,
+            "volley_ms": None,
             "text": SHARED,
             "for_feedback": True,
         }

@@ -5,8 +5,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
-from coding.models import CodedFrom, CodingScheme, UtteranceCode, Volley
+from coding.models import CodedFrom, Coding, CodingScheme, UtteranceCode, UtteranceNote, Volley
 from coding.selectors import code_counts
 from coding.services import volleys
 from coding.services.codes import volley_code_put
@@ -355,3 +356,103 @@ def test_a_queue_replayed_after_a_lost_answer_ends_where_it_would_have(client_fo
         assert post(client, coding, name, body).status_code == 200, (name, body)
     assert starts(coding) == [(61_000, P), (67_000, P)]
     assert code_counts([coding.pk])[coding.pk] == {"SR": 1}
+
+
+# Notes on volleys, as notes on utterances: private unless marked for feedback.
+
+
+def note_of(coding, at):
+    return UtteranceNote.objects.filter(coding=coding, volley__start_ms=at).first()
+
+
+def test_a_note_on_a_volley_is_set_changed_and_removed_by_its_instant(client_for, coder, session):
+    coding = factories.make_audio_coding(session, coder, volleys=[(61_000, P, ["Q"])])
+    client = client_for(coder)
+    body = {"at": 61_000, "text": "  Good open question  ", "for_feedback": True}
+    first = post(client, coding, "volley_note", body)
+    assert first.json() == {
+        "ok": True,
+        "at": 61_000,
+        "text": "Good open question",
+        "for_feedback": True,
+    }
+    assert post(client, coding, "volley_note", body).status_code == 200  # sent twice: one note
+    assert UtteranceNote.objects.filter(coding=coding).count() == 1
+    post(client, coding, "volley_note", {"at": 61_000, "text": "Private now"})
+    note = note_of(coding, 61_000)
+    assert (note.text, note.for_feedback, note.utterance) == ("Private now", False, None)
+    assert post(client, coding, "volley_note", {"at": 61_000, "text": ""}).json()["text"] == ""
+    assert note_of(coding, 61_000) is None
+
+
+def test_a_note_on_a_missing_volley_or_too_long_changes_nothing(client_for, coder, session):
+    coding = factories.make_audio_coding(session, coder, volleys=[(61_000, P, [])])
+    client = client_for(coder)
+    gone = post(client, coding, "volley_note", {"at": 62_000, "text": "where?"})
+    assert gone.status_code == 422 and "not part of this coding" in gone.json()["error"]
+    long = post(client, coding, "volley_note", {"at": 61_000, "text": "x" * 5001})
+    assert long.status_code == 400
+    assert post(client, coding, "volley_note", {"at": 61_000, "text": ["x"]}).status_code == 400
+    assert not UtteranceNote.objects.exists()
+
+
+def test_notes_follow_their_volley_through_moves_merges_and_deletes(coder, session):
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(61_000, P, []), (62_000, P, []), (63_000, P, []), (64_000, C, [])]
+    )
+    ids = dict(coding.volleys.values_list("start_ms", "pk"))
+    volleys.volley_note_set(coding=coding, volley_id=ids[61_000], text="first")
+    volleys.volley_note_set(coding=coding, volley_id=ids[62_000], text="second", for_feedback=True)
+    volleys.volley_note_set(coding=coding, volley_id=ids[64_000], text="client")
+    volleys.volley_merge(coding=coding, volley_id=ids[61_000], next_id=ids[62_000])
+    joined = note_of(coding, 61_000)
+    assert (joined.text, joined.for_feedback) == ("first\nsecond", True)
+    volleys.volley_move(coding=coding, volley_id=ids[61_000], start_ms=61_500, end_ms=None)
+    assert note_of(coding, 61_500).text == "first\nsecond"
+    volleys.volley_merge(coding=coding, volley_id=ids[63_000], next_id=0)
+    volleys.volley_delete(coding=coding, volley_id=ids[64_000])
+    assert list(UtteranceNote.objects.filter(coding=coding).values_list("text", flat=True)) == [
+        "first\nsecond"
+    ]
+
+
+def test_a_transcript_coding_takes_no_volley_note_nor_another_codings_volley(
+    coder, coder2, session, transcript
+):
+    mine = factories.make_audio_coding(session, coder, volleys=[(61_000, P, [])])
+    theirs = factories.make_audio_coding(session, coder2, volleys=[(70_000, P, [])])
+    with pytest.raises(ValidationError, match="not part of this coding"):
+        volleys.volley_note_set(coding=mine, volley_id=theirs.volleys.get().pk, text="x")
+    of_text = factories.make_coding(transcript, coder)
+    with pytest.raises(ValidationError, match="not volleys"):
+        volleys.volley_note_set(coding=of_text, volley_id=mine.volleys.get().pk, text="x")
+    assert not UtteranceNote.objects.exists()
+
+
+def test_the_workspace_shows_the_notes_and_feedback_only_those_marked(
+    client_for, coder, supervisor, practitioner_user, session
+):
+    coding = factories.make_audio_coding(
+        session, coder, volleys=[(61_000, P, ["Q"]), (75_500, P, ["SR"])]
+    )
+    ids = dict(coding.volleys.values_list("start_ms", "pk"))
+    volleys.volley_note_set(coding=coding, volley_id=ids[61_000], text="Private words zq1")
+    volleys.volley_note_set(
+        coding=coding, volley_id=ids[75_500], text="Shared words zq2", for_feedback=True
+    )
+    page = client_for(coder).get(reverse("coding:workspace", args=[coding.pk])).content.decode()
+    config = json.loads(page.split('id="ws-config" type="application/json">')[1].split("<")[0])
+    assert [(v["at"], v.get("note"), v.get("feedback")) for v in config["volleys"]] == [
+        (61_000, "Private words zq1", False),
+        (75_500, "Shared words zq2", True),
+    ]
+    assert config["urls"]["volley_note"] == reverse("coding:api_volley_note", args=[coding.pk])
+    Coding.objects.filter(pk=coding.pk).update(status="submitted", submitted_at=timezone.now())
+    feedback_url = reverse("coding:feedback", args=[coding.pk])
+    for_supervisor = client_for(supervisor).get(feedback_url).content.decode()
+    assert "At 1:15.5, practitioner volley" in for_supervisor
+    assert "Shared words zq2" in for_supervisor and "Private words zq1" not in for_supervisor
+    assert "1 private note on volleys" in for_supervisor
+    for_practitioner = client_for(practitioner_user).get(feedback_url).content.decode()
+    assert "Shared words zq2" in for_practitioner
+    assert "Private words zq1" not in for_practitioner and "private note" not in for_practitioner

@@ -21,6 +21,7 @@ from accounts.models import Agency, AuditEvent, Membership, User
 from accounts.services import audit_record, membership_remove
 from coding.models import Code, Coding, CodingKind, CodingScheme, SummaryScore, UtteranceNote
 from coding.services.schemes import scheme_load, threshold_set
+from coding.services.volleys import volley_note_set
 from exchange.archive.columns import columns
 from exchange.archive.registry import ENTRIES, ENTRY_BY_LABEL, NOT_ARCHIVED
 from tests import factories
@@ -373,8 +374,11 @@ def test_the_volleys_of_a_coding_from_audio_travel_with_their_codes(
     agency, practitioner, coder, tmp_path
 ):
     session = factories.make_audio_session(agency, practitioner, seconds=900)
-    factories.make_audio_coding(
+    coding = factories.make_audio_coding(
         session, coder, volleys=[(1500, "practitioner", ["Q"]), (4000, "client", [])]
+    )
+    volley_note_set(
+        coding=coding, volley_id=coding.volleys.get(start_ms=4000).pk, text="Sustain talk here"
     )
     path = tmp_path / "home.json"
     run("export_archive", "--agency", "home", "--output", str(path))
@@ -389,18 +393,21 @@ def test_the_volleys_of_a_coding_from_audio_travel_with_their_codes(
     ]
     (code,) = table(archive, "coding.utterancecode")
     assert code["utterance"] is None and code["volley"] is not None
+    (note,) = table(archive, "coding.utterancenote")
+    assert (note["utterance"], note["text"]) == (None, "Sustain talk here")
+    assert note["volley"] is not None
 
 
 def test_a_session_given_its_transcript_later_travels_with_both_kinds_of_unit(
     agency, practitioner, coder, coder2, tmp_path
 ):
     session = factories.make_audio_session(agency, practitioner, seconds=900)
-    factories.make_audio_coding(
-        session,
-        coder,
-        volleys=[(1500, "practitioner", ["Q"])],
-        globals_=ALL_GLOBALS,
-        submitted=True,
+    recorded = factories.make_audio_coding(
+        session, coder, volleys=[(1500, "practitioner", ["Q"])], globals_=ALL_GLOBALS
+    )
+    volley_note_set(coding=recorded, volley_id=recorded.volleys.get().pk, text="Nice question")
+    Coding.objects.filter(pk=recorded.pk).update(
+        status="submitted", submitted_at=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC)
     )
     session = transcript_attach(
         transcript=session,
@@ -436,3 +443,5 @@ def test_a_session_given_its_transcript_later_travels_with_both_kinds_of_unit(
     assert [
         (c.utterance.position, c.code.abbreviation) for c in from_text.utterance_codes.all()
     ] == [(1, "SR")]
+    (note,) = from_audio.utterance_notes.all()
+    assert (note.volley.start_ms, note.utterance, note.text) == (1500, None, "Nice question")

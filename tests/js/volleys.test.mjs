@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { SPEEDS, Volleys, clamp, clock, inBounds, nextSpeed } from "../../static/js/lib/volleys.mjs";
+import { SPEEDS, Volleys, clamp, clock, inBounds, joinNotes, nextSpeed } from "../../static/js/lib/volleys.mjs";
 
 const bounds = { start: 60000, end: 540000 };
 
@@ -93,4 +93,28 @@ test("times read as m:ss.t and clamp into the bounds", () => {
   assert.equal(clamp(bounds, 10), 60000);
   assert.equal(clamp(bounds, 999999), 539999);
   assert.equal(clamp({ start: 0, end: null }, 5.4), 5);
+});
+
+test("a merge joins the notes as the server does", () => {
+  const volleys = new Volleys(
+    [
+      { at: 1000, speaker: "practitioner", codes: [], note: "Good open question", feedback: false },
+      { at: 2000, speaker: "practitioner", codes: [], note: "Could reflect here", feedback: true },
+      { at: 3000, speaker: "practitioner", codes: [] },
+      { at: 4000, speaker: "practitioner", codes: [], note: "Alone" },
+    ],
+    { start: 0, end: null }
+  );
+  volleys.merge(1000);
+  assert.deepEqual(volleys.get(1000).note, {
+    text: "Good open question\nCould reflect here",
+    forFeedback: true,
+  });
+  volleys.merge(3000);
+  assert.deepEqual(volleys.get(3000).note, { text: "Alone", forFeedback: false });
+  assert.deepEqual(joinNotes({ text: "kept", forFeedback: false }, { text: "", forFeedback: true }), {
+    text: "kept",
+    forFeedback: false,
+  });
+  assert.equal(joinNotes({ text: "a", forFeedback: false }, { text: "b".repeat(6000), forFeedback: false }).text.length, 5000);
 });

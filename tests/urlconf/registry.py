@@ -354,6 +354,12 @@ REGISTRY: dict[str, Entry] = {
         json=lambda w: {"at": 1000, "code": factories.code("SR").pk, "action": "set"},
         ids={"code": lambda w: factories.code("SR").pk},
     ),
+    "coding:api_volley_note": Entry(
+        kwargs=lambda w: {"pk": _audio_coding(w)},
+        target=CODING,
+        control="coder",
+        json=lambda w: {"at": 1000, "text": "A note on a volley.", "for_feedback": True},
+    ),
 }
 
 # The operations of the API take a token, not a session: tests/api/test_access_matrix.py

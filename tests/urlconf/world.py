@@ -25,6 +25,7 @@ from accounts.models import Agency, AuditEvent, Membership, Practitioner, Role, 
 from api.services import token_create
 from coding.models import Coding, CodingKind, CodingScheme, GlobalRating, ThresholdOverride
 from coding.services.schemes import scheme_load
+from coding.services.volleys import volley_note_set
 from coding.services.workspace import coding_notes_set, utterance_note_set
 from suggestions.models import Suggester, SuggesterStatus
 from tests import factories
@@ -124,18 +125,23 @@ def plant_notes(coding: Coding) -> None:
     coder must never read while the coding is blind."""
     # The agency's marker too, so the tenancy matrix catches notes shown to another agency.
     marker = f"{coding_marker(coding)} in {coding.transcript.agency.name}"
-    # A coding made from the recording has no utterance to note: its notes are its own.
-    utterance = None if coding.is_from_audio else coding.transcript.utterances.first()
+    # A coding made from the recording notes its own volleys, not the utterances.
+    unit = (
+        {"volley": coding.volleys.first()}
+        if coding.is_from_audio
+        else {"utterance": coding.transcript.utterances.first()}
+    )
     if coding.is_submitted or coding.kind == CodingKind.CONSENSUS:
         # What the services refuse (a submitted coding; a consensus, which changes only
         # through its adjudication) is written as stored data.
         Coding.objects.filter(pk=coding.pk).update(notes=f"Overall {marker}.")
-        if utterance is not None:
-            coding.utterance_notes.create(utterance=utterance, text=marker)
+        coding.utterance_notes.create(text=marker, **unit)
     else:
         coding_notes_set(coding=coding, text=f"Overall {marker}.")
-        if utterance is not None:
-            utterance_note_set(coding=coding, utterance=utterance, text=marker)
+        if coding.is_from_audio:
+            volley_note_set(coding=coding, volley_id=unit["volley"].pk, text=marker)
+        else:
+            utterance_note_set(coding=coding, utterance=unit["utterance"], text=marker)
     GlobalRating.objects.filter(coding=coding).update(note=f"Rated so: {marker}")
 
 
@@ -243,10 +249,7 @@ def build_world(slug: str, marker: str) -> World:
     objects["audio_coding"] = factories.make_audio_coding(
         audio_session, people["coder"], volleys=[(1000, "practitioner", ["Q"])]
     )
-    coding_notes_set(
-        coding=objects["audio_coding"],
-        text=f"Overall {coding_marker(objects['audio_coding'])} in {agency.name}.",
-    )
+    plant_notes(objects["audio_coding"])
 
     # A gold standard in a training set, and a coder calibrating against it.
     gold_session = objects["gold_transcript"] = _transcript(agency, practitioner, marker, "gold")

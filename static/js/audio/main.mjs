@@ -10,6 +10,7 @@ import { KeyMap, codeBindings } from "../lib/keymap.mjs";
 import { ChangeQueue, statusText } from "../lib/queue.mjs";
 import { scoreRows } from "../lib/scores.mjs";
 import { Volleys, clamp, clock, nextSpeed } from "../lib/volleys.mjs";
+import { createNoteEditor } from "../workspace/dialogs.js";
 import { createGlobals } from "../workspace/globals.js";
 import { sender } from "../workspace/send.js";
 import { createStatusLine } from "../workspace/status.js";
@@ -76,6 +77,13 @@ function volleyItem(item) {
     codes.appendChild(badge);
   });
   li.append(time, who, codes);
+  if (item.note.text) {
+    // Private to coders and supervisors unless marked for the practitioner's feedback.
+    const note = document.createElement("span");
+    note.className = "aw-note small" + (item.note.forFeedback ? " for-feedback" : "");
+    note.textContent = (item.note.forFeedback ? "Note for feedback: " : "Private note: ") + item.note.text;
+    li.appendChild(note);
+  }
   return li;
 }
 
@@ -227,7 +235,9 @@ const queue = new ChangeQueue({
     // that is one step; otherwise the page says to reload for the saved state.
     onRefuse(op) {
       const body = op.body;
-      if (op.endpoint === "volley_code") {
+      if (op.endpoint === "volley_note") {
+        status.flash("Reload the page to see the notes as they were saved");
+      } else if (op.endpoint === "volley_code") {
         const item = volleys.get(body.at);
         if (item && body.action === "set") item.codes.delete(body.code);
         else if (item) item.codes.add(body.code);
@@ -255,6 +265,9 @@ function apply(endpoint, body) {
     const item = volleys.get(body.at);
     if (item && body.action === "set") item.codes.add(body.code);
     else if (item) item.codes.delete(body.code);
+  } else if (endpoint === "volley_note") {
+    const item = volleys.get(body.at);
+    if (item) item.note = { text: body.text, forFeedback: body.for_feedback };
   } else if (endpoint === "global") {
     globals.show(body.scale, body.value);
   } else if (endpoint === "notes") {
@@ -295,12 +308,13 @@ function mark(speaker) {
 function removeVolley(at, undoable = true) {
   const item = volleys.get(at);
   if (!item) return;
-  const copy = { at: item.at, end: item.end, speaker: item.speaker, codes: new Set(item.codes) };
+  const copy = { at: item.at, end: item.end, speaker: item.speaker, codes: new Set(item.codes), note: item.note };
   change("volley", { action: "delete", at });
   if (undoable) {
     undoStack.push(() => {
       change("volley", { action: "add", at: copy.at, speaker: copy.speaker, end: copy.end });
       copy.codes.forEach((id) => change("volley_code", { at: copy.at, code: id, action: "set" }));
+      if (copy.note.text) noteChange(copy.at, copy.note);
       selected = copy.at;
       drawAll();
     });
@@ -379,6 +393,31 @@ function mergeSelected() {
     drawAll();
   });
   drawAll();
+}
+
+// ------------------------------------------------------------------ notes on volleys
+
+function noteChange(at, note) {
+  change("volley_note", { at, text: note.text, for_feedback: note.forFeedback });
+}
+
+const noteEditor = createNoteEditor({
+  template: document.getElementById("ws-note-template"),
+  list,
+  onSave(at, note, previous) {
+    noteChange(at, note);
+    undoStack.push(() => {
+      noteChange(at, previous);
+      redrawItem(at);
+    });
+    redrawItem(at);
+  },
+});
+
+function openNote() {
+  const item = selected === null ? null : volleys.get(selected);
+  if (!item) return refuse("Select a volley first");
+  noteEditor.open(itemOf.get(item.at), item.at, item.note);
 }
 
 function rate(scaleId, value) {
@@ -460,6 +499,7 @@ const EDITS = {
   split: splitPlaying,
   merge: mergeSelected,
   delete: () => (selected !== null ? removeVolley(selected) : refuse("Select a volley first")),
+  note: openNote,
   undo,
   submit,
 };
@@ -480,6 +520,7 @@ const keys = new KeyMap([
   [["T"], { action: "move" }],
   [["/"], { action: "split" }],
   [["M"], { action: "merge" }],
+  [["N"], { action: "note" }],
   [["Delete"], { action: "delete" }],
   [["Ctrl+z"], { action: "undo" }],
 ]);
@@ -518,6 +559,7 @@ document.addEventListener("click", (event) => {
   if (button.dataset.action === "replay") return replay(Number(button.closest("li").dataset.at));
   if (button.dataset.action === "undo") return undo();
   if (button.dataset.action === "delete") return EDITS.delete();
+  if (button.dataset.action === "note") return editable && openNote();
   if (button.dataset.action === "help" || ACTIONS[button.dataset.action]) run(button.dataset.action);
 });
 

@@ -1,5 +1,6 @@
 // The volleys of a coding made from audio (no DOM, no globals): each coder's own units,
-// marked on the recording. A volley is {at, end, speaker, codes} with times in milliseconds;
+// marked on the recording. A volley is {at, end, speaker, codes, note} with times in
+// milliseconds and note {text, forFeedback} (text "" for none);
 // `at` names it, since no two volleys of a coding start at the same instant. A volley lasts
 // until its `end` or, without one, until the next volley starts (or the segment ends).
 
@@ -31,12 +32,31 @@ export function clamp(bounds, ms) {
   return bounds.end === null ? low : Math.min(bounds.end - 1, low);
 }
 
+export const NOTE_MAX_CHARS = 5000;
+
+// The note of a volley merged away joined to the note of the volley it joins.
+export function joinNotes(kept, gone) {
+  if (!gone.text) return kept;
+  if (!kept.text) return { ...gone };
+  return {
+    text: (kept.text + "\n" + gone.text).slice(0, NOTE_MAX_CHARS),
+    forFeedback: kept.forFeedback || gone.forFeedback,
+  };
+}
+
 export class Volleys {
-  // items: [{at, end, speaker, codes: [ids]}]; bounds: {start, end|null} in ms.
+  // items: [{at, end, speaker, codes: [ids], note?: text, feedback?: bool}] as the server
+  // sends them; bounds: {start, end|null} in ms.
   constructor(items = [], bounds = { start: 0, end: null }) {
     this.bounds = bounds;
     this.items = items
-      .map((item) => ({ at: item.at, end: item.end ?? null, speaker: item.speaker, codes: new Set(item.codes || []) }))
+      .map((item) => ({
+        at: item.at,
+        end: item.end ?? null,
+        speaker: item.speaker,
+        codes: new Set(item.codes || []),
+        note: { text: item.note || "", forFeedback: Boolean(item.note && item.feedback) },
+      }))
       .sort((a, b) => a.at - b.at);
   }
 
@@ -106,7 +126,7 @@ export class Volleys {
   add(at, speaker, end = null) {
     const existing = this.get(at);
     if (existing) return existing.speaker === speaker ? existing : null;
-    const item = { at, end, speaker, codes: new Set() };
+    const item = { at, end, speaker, codes: new Set(), note: { text: "", forFeedback: false } };
     const index = this.items.findIndex((other) => other.at > at);
     if (index < 0) this.items.push(item);
     else this.items.splice(index, 0, item);
@@ -148,13 +168,15 @@ export class Volleys {
     return second;
   }
 
-  // Join the next volley onto the one at `at` (same speaker only); its codes come along.
+  // Join the next volley onto the one at `at` (same speaker only); its codes come along, and
+  // its note joins this one's on a new line (for feedback if either was), as on the server.
   merge(at) {
     const item = this.get(at);
     const next = this.neighbour(at, 1);
     if (!item || !next || next.speaker !== item.speaker) return null;
     this.remove(next.at);
     next.codes.forEach((id) => item.codes.add(id));
+    item.note = joinNotes(item.note, next.note);
     if (item.end !== null || next.end !== null) item.end = next.end;
     return { item, next };
   }
