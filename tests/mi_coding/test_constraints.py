@@ -654,3 +654,18 @@ def test_recordings_volleys_and_their_codes_checked(agency, practitioner, coding
         ),
         "one_volley_code_per_single_code_dimension",
     )
+    UtteranceNote.objects.create(coding=coding, volley=volley, text="a")
+    refused(
+        lambda: UtteranceNote.objects.create(coding=coding, volley=volley, text="b"),
+        "one_note_per_volley",
+    )
+    refused(
+        lambda: UtteranceNote.objects.create(coding=coding, text="on nothing"),
+        "note_on_utterance_or_volley",
+    )
+    refused(
+        lambda: UtteranceNote.objects.create(
+            coding=coding, utterance=utterance, volley=volley, text="on both"
+        ),
+        "note_on_utterance_or_volley",
+    )
