@@ -28,14 +28,7 @@ from transcripts.models import Transcript
 from transcripts.parsers.timecodes import format_clock
 from transcripts.segments import sentence_boundaries
 from transcripts.selectors import speakers_of, utterances_in_use
-from workflow.visibility import get_transcript_for_user
-
-
-def _managed(request: HttpRequest, pk: int) -> Transcript:
-    """A transcript the user may see (else 404) and manage (else 403)."""
-    transcript = get_transcript_for_user(request.user, pk)
-    require(request.user, transcript.agency_id, Cap.MANAGE_TRANSCRIPTS)
-    return transcript
+from transcripts.views.access import managed_transcript
 
 
 def _detail(transcript: Transcript, anchor: str = "") -> str:
@@ -44,7 +37,7 @@ def _detail(transcript: Transcript, anchor: str = "") -> str:
 
 
 def transcript_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     form = TranscriptForm(
         request.POST or None,
         agency=transcript.agency,
@@ -70,7 +63,7 @@ def transcript_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     form = SpeakerRolesForm(request.POST, speakers=speakers_of(transcript))
     if not form.is_valid():
         messages.error(request, "Choose practitioner, client or other for every speaker.")
@@ -90,7 +83,7 @@ def transcript_speakers(request: HttpRequest, pk: int) -> HttpResponse:
 
 def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResponse:
     """Fix an utterance's text, split it at a sentence, or merge it with a neighbour."""
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     utterance = get_object_or_404_in(transcript.utterances.all(), utterance_pk)
     neighbours = {
         u.position: u
@@ -165,7 +158,7 @@ def utterance_edit(request: HttpRequest, pk: int, utterance_pk: int) -> HttpResp
 
 @require_POST
 def transcript_segment(request: HttpRequest, pk: int) -> HttpResponse:
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     if request.POST.get("action") == "random":
         seed = secrets.randbelow(2**31)
         if perform(
@@ -213,7 +206,7 @@ def _form_errors(form: object) -> list[str]:
 
 @require_POST
 def transcript_audio_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     form = AudioForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(_form_errors(form)))
@@ -233,7 +226,7 @@ def transcript_audio_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def transcript_audio_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     perform(
         request,
         partial(services.transcript_audio_remove, actor=request.user, transcript=transcript),
@@ -245,7 +238,7 @@ def transcript_audio_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def transcript_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete after confirmation; with submitted codings only an agency admin may, and only
     after a second confirmation."""
-    transcript = _managed(request, pk)
+    transcript = managed_transcript(request, pk)
     counts = transcript.codings.aggregate(
         total=Count("id"), submitted=Count("id", filter=Q(status=CodingStatus.SUBMITTED))
     )

@@ -43,7 +43,7 @@ from transcripts.services import (
     transcript_attach,
     transcripts_import,
 )
-from workflow.visibility import get_transcript_for_user
+from transcripts.views.access import managed_transcript
 
 PREVIEW_GONE = "That preview has expired or was already saved. Upload the file again."
 
@@ -110,19 +110,11 @@ def recordings_upload(request: HttpRequest) -> HttpResponse:
 ATTACH_TO = "attach_to"
 
 
-def _session_to_attach(request: HttpRequest, pk: int) -> Transcript:
-    """A session known by its recording alone that the user may see (else 404) and manage
-    (else 403)."""
-    transcript = get_transcript_for_user(request.user, pk)
-    require(request.user, transcript.agency_id, Cap.MANAGE_TRANSCRIPTS)
-    return transcript
-
-
 @require_POST
 def transcript_attach_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The transcript of a session coded until now from its recording: checked, then shown
     for its speakers' roles before anything is stored."""
-    transcript = _session_to_attach(request, pk)
+    transcript = managed_transcript(request, pk)
     detail = f"{reverse('transcripts:detail', args=[transcript.pk])}#attach"
     if not transcript.is_audio_only:
         messages.error(request, "This session has a transcript already.")
@@ -208,7 +200,7 @@ def transcript_preview(request: HttpRequest, token: str) -> HttpResponse:
     agency = _preview_agency(request, preview)
     session = None
     if preview.initial.get(ATTACH_TO) is not None:
-        session = _session_to_attach(request, preview.initial[ATTACH_TO])
+        session = managed_transcript(request, preview.initial[ATTACH_TO])
     practitioner = Practitioner.objects.filter(
         agency=agency, pk=preview.initial.get("practitioner")
     ).first()
