@@ -18,6 +18,17 @@ def _fast_password_hashing(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session")
+def _media_folder(tmp_path_factory: pytest.TempPathFactory) -> object:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: object, _media_folder: object) -> None:
+    # Recordings stored by a test (the demo's among them) never land in the checkout's var/.
+    settings.MEDIA_ROOT = _media_folder
+
+
 @pytest.fixture(autouse=True)
 def _fresh_login_throttle(request: pytest.FixtureRequest) -> Iterator[None]:
     """Failed sign-ins counted in one test never lock anyone out in another."""

@@ -1,4 +1,5 @@
-"""The demo agency: people in every role, two teams, four practitioners and coded sessions.
+"""The demo agency: people in every role, two teams, four practitioners and coded sessions,
+one of them also as its recording alone, being coded from the audio.
 
 Everything is created through the same services the web pages use, so the demo exercises the
 real rules. Seeding is idempotent: if the demo agency exists, nothing changes.
@@ -13,16 +14,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 
-from accounts.models import Agency, Role, User
+from accounts.models import Agency, Practitioner, Role, User
 from accounts.services import agency_create, practitioner_save, team_create, user_create_or_update
 from coding.models import Code, CodingKind, CodingScheme, GlobalScale
-from coding.services.codes import utterance_codes_add
+from coding.services.codes import utterance_codes_add, volley_codes_write
 from coding.services.codings import coding_submit, global_rating_set
+from coding.services.volleys import volley_add
 from transcripts.models import SourceFormat, SpeakerRole, Transcript
 from transcripts.parsers.base import Turn
-from transcripts.services import transcript_create
+from transcripts.services import audio_session_create, transcript_create
 from workflow.models import Assignment
 from workflow.selectors.adjudication import adjudication_for
 from workflow.services.adjudication import (
@@ -35,6 +38,7 @@ from workflow.services.calibration import calibration_finish, calibration_start
 from workflow.services.training import coding_mark_gold, training_set_save
 
 DEMO_DIR = Path(__file__).resolve().parent / "sessions"
+RECORDINGS_DIR = Path(__file__).resolve().parent / "recordings"
 DEMO_SLUG = "demo"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the local demo on purpose
 
@@ -69,6 +73,9 @@ ANA_SUBMITTED = 10
 BEN_DOUBLE = 6
 ADJUDICATED = 0
 GOLD = (6, 7)
+# One dialogue is also held as its recording alone (two synthetic voices, made by
+# demo/make_recording.py), which ana is coding from the audio: half its volleys done.
+RECORDED = "alcohol-session"
 
 
 def demo_dialogues() -> list[dict]:
@@ -224,6 +231,42 @@ def _code_session(
     coding_submit(coding=coding, actor=coder)
 
 
+def _recorded_session(
+    *,
+    dialogue: dict,
+    practitioner: Practitioner,
+    coder: User,
+    scheme: CodingScheme,
+    supervisor: User,
+) -> Transcript:
+    """The dialogue as a session known by its recording alone, its coding from the audio
+    begun: the first half of the turns marked as volleys at the instants they are spoken,
+    and coded as the dialogue's codes say."""
+    starts = json.loads((RECORDINGS_DIR / f"{RECORDED}.json").read_text(encoding="utf-8"))
+    with (RECORDINGS_DIR / f"{RECORDED}.ogg").open("rb") as handle:
+        session = audio_session_create(
+            agency=practitioner.agency,
+            practitioner=practitioner,
+            file=File(handle, name=f"{RECORDED}.ogg"),
+            title=f"{dialogue['title']} (recording)",
+            session_date=datetime.date.fromisoformat(dialogue["session_date"]),
+            target_change=dialogue["target_change"],
+            client_pseudonym=dialogue["client_pseudonym"],
+            actor=supervisor,
+        )
+    (assignment,) = _assign(session, coder, scheme, supervisor)
+    coding = assignment_start(assignment=assignment, actor=coder)
+    _, roles = _turns_and_roles(dialogue)
+    codes = {code.abbreviation: code.pk for code in Code.objects.filter(scheme=scheme)}
+    half = len(dialogue["turns"]) // 2
+    wanted = []
+    for start, turn in zip(starts["turn_starts_ms"][:half], dialogue["turns"][:half], strict=True):
+        volley, _ = volley_add(coding=coding, start_ms=start, speaker_role=roles[turn["speaker"]])
+        wanted += [(volley.pk, codes[abbreviation], True) for abbreviation in turn.get("codes", [])]
+    volley_codes_write(coding=coding, wanted=wanted)
+    return session
+
+
 @transaction.atomic
 def demo_seed() -> Agency | None:
     """Create the demo agency; returns None (and changes nothing) if it already exists."""
@@ -314,6 +357,14 @@ def demo_seed() -> Agency | None:
         dialogues=gold_dialogues,
         scheme=scheme,
         coder=users["ben"],
+        supervisor=supervisor,
+    )
+    recorded = next(d for d in dialogues if d["slug"] == RECORDED)
+    _recorded_session(
+        dialogue=recorded,
+        practitioner=practitioners[recorded["practitioner"]],
+        coder=users["ana"],
+        scheme=scheme,
         supervisor=supervisor,
     )
     return agency

@@ -57,6 +57,26 @@ def test_seed_demo_fills_every_role_and_codes_sessions_twice() -> None:
     assert "supervisor" in out.getvalue()
 
 
+def test_the_demo_holds_a_recording_alone_being_coded_from_the_audio() -> None:
+    call_command("seed_demo", stdout=StringIO())
+    session = Transcript.objects.get(agency__slug="demo", source_format="audio")
+    assert session.audio.name.endswith(".ogg")
+    assert 140 < session.audio_seconds < 150
+    assert not session.utterances.exists()
+    coding = Coding.objects.get(transcript=session)
+    assert (coding.coder.username, coding.coded_from, coding.status) == (
+        "ana",
+        "audio",
+        CodingStatus.IN_PROGRESS,
+    )
+    volleys = list(coding.volleys.in_order().values_list("start_ms", "speaker_role"))
+    assert len(volleys) == 15 and volleys[0] == (1000, "practitioner")
+    assert all(a < b for (a, _), (b, _) in zip(volleys, volleys[1:], strict=False))
+    # Coded as the dialogue says: its first practitioner turn is a question.
+    first = coding.volleys.in_order().first()
+    assert list(first.codes.values_list("code__abbreviation", flat=True)) == ["Q"]
+
+
 def test_seed_demo_twice_changes_nothing() -> None:
     call_command("seed_demo", stdout=StringIO())
     before = counts()
