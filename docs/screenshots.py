@@ -36,7 +36,8 @@ from transcripts.models import Transcript
 coding = Coding.objects.filter(transcript__agency__slug="demo", coder__username="ana",
                                kind="primary").order_by("status", "pk").first()
 transcript = Transcript.objects.filter(agency__slug="demo").order_by("session_date", "pk").last()
-print(coding.pk, transcript.pk)
+recorded = Coding.objects.get(transcript__agency__slug="demo", coded_from="audio")
+print(coding.pk, transcript.pk, recorded.pk)
 """
 
 
@@ -70,6 +71,14 @@ SHOTS = [
         width=1280,
         full_page=False,
         ready="html[data-ws-ready='1']",
+    ),
+    Shot(
+        "audio-workspace",
+        "ana",
+        lambda ids: f"/codings/{ids['recorded']}/",
+        width=1280,
+        full_page=False,
+        ready="body[data-ready='true']",
     ),
     Shot(
         "reliability",
@@ -164,13 +173,14 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown screenshot {', '.join(sorted(unknown))}")
     shots = [s for s in SHOTS if not options.names or s.name in options.names]
+    names = ("coding", "transcript", "recorded")
     if options.url:
-        coding, transcript = manage(dict(os.environ), "shell", "-c", LOOKUP).split()[-2:]
-        take(options.url, {"coding": int(coding), "transcript": int(transcript)}, shots)
+        found = manage(dict(os.environ), "shell", "-c", LOOKUP).split()[-3:]
+        take(options.url, dict(zip(names, map(int, found), strict=True)), shots)
         return
     with demo_server() as (url, env):
-        coding, transcript = manage(env, "shell", "-c", LOOKUP).split()[-2:]
-        take(url, {"coding": int(coding), "transcript": int(transcript)}, shots)
+        found = manage(env, "shell", "-c", LOOKUP).split()[-3:]
+        take(url, dict(zip(names, map(int, found), strict=True)), shots)
 
 
 if __name__ == "__main__":
