@@ -18,15 +18,16 @@ def _fast_password_hashing(settings: object) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def _media_folder(tmp_path_factory: pytest.TempPathFactory) -> object:
-    return tmp_path_factory.mktemp("media")
+@pytest.fixture(scope="session", autouse=True)
+def _media_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Recordings stored by tests (the demo's among them) never land in the checkout's var/.
+    Set for the whole session, before any module's fixtures store a file."""
+    from django.test import override_settings
 
-
-@pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings: object, _media_folder: object) -> None:
-    # Recordings stored by a test (the demo's among them) never land in the checkout's var/.
-    settings.MEDIA_ROOT = _media_folder
+    override = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    override.enable()
+    yield
+    override.disable()
 
 
 @pytest.fixture(autouse=True)

@@ -90,7 +90,8 @@ def test_every_kind_of_page_runs_without_csp_violations_or_console_errors(
 
     # A coder at work in the workspace, keys and saving included.
     watch = watched_sign_in(browser, "ana", DEMO_PASSWORD, problems)
-    own = Coding.objects.filter(coder__username="ana", status=CodingStatus.IN_PROGRESS).first()
+    in_progress = Coding.objects.filter(coder__username="ana", status=CodingStatus.IN_PROGRESS)
+    own = in_progress.get(coded_from="transcript")
     _visit(watch, base + reverse("workflow:queue"))
     _visit(
         watch, base + reverse("coding:workspace", args=[own.pk]), ready="html[data-ws-ready='1']"
@@ -99,6 +100,17 @@ def test_every_kind_of_page_runs_without_csp_violations_or_console_errors(
     watch.page.keyboard.press("q")
     watch.page.wait_for_timeout(500)
     watch.collect("workspace after a keystroke")
+    # And the demo's recording, coded from the audio.
+    recorded = in_progress.get(coded_from="audio")
+    _visit(
+        watch,
+        base + reverse("coding:workspace", args=[recorded.pk]),
+        ready="body[data-ready='true']",
+    )
+    watch.page.keyboard.press("ArrowUp")
+    watch.page.keyboard.press("s")
+    watch.page.wait_for_timeout(500)
+    watch.collect("audio workspace after a keystroke")
 
     # An agency admin: the agency's pages, an invitation, two-factor set-up with its QR code.
     watch = watched_sign_in(browser, "admin", DEMO_PASSWORD, problems)
