@@ -19,6 +19,7 @@ from transcripts.parsers import (
     read_sources,
 )
 from transcripts.parsers.archive import megabytes
+from transcripts.parsers.base import ParsedTranscript
 from transcripts.parsers.timecodes import format_clock, time_seconds
 from transcripts.speakers import SpeakerGuess
 from workflow.selectors.transcripts import CodingProgress, TranscriptFilters
@@ -188,7 +189,10 @@ _SINGLE_FILE = [extension for extension in EXTENSIONS if extension != "zip"]
 
 
 class AttachTranscriptForm(forms.Form):
-    """The transcript of a session known until now by its recording alone."""
+    """The transcript of a session known until now by its recording alone. Once valid,
+    ``cleaned_data["file"]`` is the upload as it came and ``parsed`` its one transcript."""
+
+    parsed: ParsedTranscript
 
     file = forms.FileField(
         label="Transcript file",
@@ -208,7 +212,7 @@ class AttachTranscriptForm(forms.Form):
                 raise forms.ValidationError(
                     f"{source.name} holds {len(sources)} transcript files; attach one file."
                 )
-            parse_source(sources[0])
+            self.parsed = parse_source(sources[0])
         except ParseError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return source

@@ -276,10 +276,8 @@ class TranscriptAttach(ApiView):
         form = AttachTranscriptForm(files={"file": data["file"]})
         if not form.is_valid():
             raise ValidationError({"file": form.errors["file"]})
-        (source,) = read_sources(form.cleaned_data["file"].name, form.cleaned_data["file"].data)
-        document = parse_source(source)
-        (roles,) = _roles([document], data, session.practitioner)
+        (roles,) = _roles([form.parsed], data, session.practitioner)
         transcript_attach(
-            transcript=session, parsed=document, speaker_roles=roles, actor=request.user
+            transcript=session, parsed=form.parsed, speaker_roles=roles, actor=request.user
         )
         return Response(transcript_detail(_listed(request, session.pk)))
