@@ -16,7 +16,16 @@ import json
 import time
 import wave
 
-from common import coder_page, header, peak_rss_mb, percentiles, report, setup_django
+from common import (
+    coder_page,
+    header,
+    keystroke_timings,
+    peak_rss_mb,
+    percentiles,
+    report,
+    report_keystrokes,
+    setup_django,
+)
 
 SECONDS = 60 * 60
 VOLLEYS = 600
@@ -142,50 +151,25 @@ def bench_browser(coding: object, runs: int) -> None:
         median, p95 = percentiles(ready)
         report("Chromium: navigation to usable, 600 volleys (median)", median, "ms", "< 900 ms")
         report("Chromium: navigation to usable (p95)", p95, "ms")
-        for key, label in (("ArrowUp", "select a volley"), ("q", "set/clear a code")):
-            timings = page.evaluate(
-                """(key) => {
-                    const press = (k) => document.body.dispatchEvent(new KeyboardEvent(
-                      "keydown", {key: k, bubbles: true, cancelable: true}));
-                    // Codes go on a practitioner volley: select one first.
-                    for (let i = 0; i < 3; i++) {
-                      if (document.querySelector("#aw-volleys li.selected.practitioner")) break;
-                      press("ArrowUp");
-                    }
-                    const out = [];
-                    for (let i = 0; i < 200; i++) {
-                      const k = key === "ArrowUp" && i % 50 === 49 ? "ArrowDown" : key;
-                      const t0 = performance.now();
-                      document.body.dispatchEvent(new KeyboardEvent("keydown",
-                        {key: k, bubbles: true, cancelable: true}));
-                      document.body.getBoundingClientRect();
-                      out.push(performance.now() - t0);
-                    }
-                    return out;
-                }""",
-                key,
-            )
-            median, p95 = percentiles(timings)
-            report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
-            report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
-        timings = page.evaluate(
-            """() => {
-                const audio = document.getElementById("aw-audio");
-                const out = [];
-                for (let i = 0; i < 50; i++) {
-                  audio.currentTime = 5 + i * 7.3;
-                  const t0 = performance.now();
-                  document.body.dispatchEvent(new KeyboardEvent("keydown",
-                    {key: "Enter", bubbles: true, cancelable: true}));
-                  document.body.getBoundingClientRect();
-                  out.push(performance.now() - t0);
-                }
-                return out;
+        # Codes go on a practitioner volley: select one first.
+        select_practitioner = """for (let i = 0; i < 3; i++) {
+              if (document.querySelector("#aw-volleys li.selected.practitioner")) break;
+              press("ArrowUp");
             }"""
+        for key, label, alternate in (
+            ("ArrowUp", "select a volley", "ArrowDown"),
+            ("q", "set/clear a code", None),
+        ):
+            timings = keystroke_timings(page, key, alternate=alternate, setup=select_practitioner)
+            report_keystrokes(key, label, timings)
+        timings = keystroke_timings(
+            page,
+            "Enter",
+            count=50,
+            setup='const audio = document.getElementById("aw-audio");',
+            each="audio.currentTime = 5 + i * 7.3;",
         )
-        median, p95 = percentiles(timings)
-        report("Chromium: keystroke 'Enter' (mark a volley), median", median, "ms", "< 16 ms")
-        report("Chromium: keystroke 'Enter' (mark a volley), p95", p95, "ms")
+        report_keystrokes("Enter", "mark a volley", timings)
         deadline = time.monotonic() + 120
         status = "document.getElementById('ws-status').textContent"
         while page.evaluate(status) != "All changes saved" and time.monotonic() < deadline:

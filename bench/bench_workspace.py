@@ -16,7 +16,16 @@ import argparse
 import json
 import time
 
-from common import coder_page, header, peak_rss_mb, percentiles, report, setup_django
+from common import (
+    coder_page,
+    header,
+    keystroke_timings,
+    peak_rss_mb,
+    percentiles,
+    report,
+    report_keystrokes,
+    setup_django,
+)
 
 UTTERANCES = 1000
 SENTENCES = [
@@ -164,25 +173,11 @@ def bench_browser(coding: object, runs: int, suggestions: bool = False) -> None:
         report("Chromium: navigation to usable (best)", min(ready), "ms")
         report("  of which: first byte of the page (median)", percentiles(first_byte)[0], "ms")
         report("  of which: last byte of the page (median)", percentiles(last_byte)[0], "ms")
-        for key, label in (("j", "move"), ("q", "set/clear a code")):
-            timings = page.evaluate(
-                """(key) => {
-                    const out = [];
-                    for (let i = 0; i < 200; i++) {
-                      const k = key === "j" && i % 50 === 49 ? "Home" : key;
-                      const t0 = performance.now();
-                      document.activeElement.dispatchEvent(new KeyboardEvent("keydown",
-                        {key: k, bubbles: true, cancelable: true}));
-                      document.body.getBoundingClientRect();
-                      out.push(performance.now() - t0);
-                    }
-                    return out;
-                }""",
-                key,
+        for key, label, alternate in (("j", "move", "Home"), ("q", "set/clear a code", None)):
+            timings = keystroke_timings(
+                page, key, target="document.activeElement", alternate=alternate
             )
-            median, p95 = percentiles(timings)
-            report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
-            report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
+            report_keystrokes(key, label, timings)
         page.wait_for_function(
             "document.getElementById('ws-status').textContent === 'All changes saved'",
             timeout=60_000,

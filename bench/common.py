@@ -7,6 +7,7 @@ named there is dropped and recreated, so never point it at real data).
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import resource
@@ -130,3 +131,43 @@ def coder_page(coding: object) -> Iterator[tuple[object, str] | None]:
             browser.close()
     finally:
         server.terminate()
+
+
+def keystroke_timings(
+    page: object,
+    key: str,
+    *,
+    target: str = "document.body",
+    alternate: str | None = None,
+    count: int = 200,
+    setup: str = "",
+    each: str = "",
+) -> list[float]:
+    """Browser work per keystroke (ms): ``count`` keydowns of ``key`` dispatched to
+    ``target`` (a JavaScript expression, read at each key), every fiftieth replaced by
+    ``alternate`` where given, each timed up to the layout it causes. ``setup`` (JavaScript,
+    with ``press(key)`` at hand) runs once first; ``each`` runs, untimed, before every key."""
+    chosen = f"i % 50 === 49 ? {json.dumps(alternate)} : " if alternate else ""
+    return page.evaluate(
+        f"""() => {{
+            const press = (k) => {target}.dispatchEvent(new KeyboardEvent("keydown",
+              {{key: k, bubbles: true, cancelable: true}}));
+            {setup}
+            const out = [];
+            for (let i = 0; i < {count}; i++) {{
+              {each}
+              const k = {chosen}{json.dumps(key)};
+              const t0 = performance.now();
+              press(k);
+              document.body.getBoundingClientRect();
+              out.push(performance.now() - t0);
+            }}
+            return out;
+        }}"""
+    )
+
+
+def report_keystrokes(key: str, label: str, timings: list[float]) -> None:
+    median, p95 = percentiles(timings)
+    report(f"Chromium: keystroke '{key}' ({label}), median", median, "ms", "< 16 ms")
+    report(f"Chromium: keystroke '{key}' ({label}), p95", p95, "ms")
