@@ -30,6 +30,17 @@ def run(*args: str) -> list[str]:
     return out.getvalue().splitlines()
 
 
+def import_for(practitioner, *paths: str) -> list[str]:
+    """import_audio of ``paths`` for the practitioner, in their agency."""
+    return run(
+        *paths, "--agency", practitioner.agency.slug, "--practitioner", practitioner.display_name
+    )
+
+
+def stored_files(media_root) -> list:
+    return [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()]
+
+
 @pytest.fixture
 def files(tmp_path):
     def write(name: str, data: bytes) -> str:
@@ -79,16 +90,13 @@ def test_bad_recordings_fail_the_whole_import(
 ):
     good = files("good.wav", tone_wav(1))
     with pytest.raises(CommandError, match=message):
-        run(
+        import_for(
+            practitioner,
             good,
             files(name, data),
-            "--agency",
-            agency.slug,
-            "--practitioner",
-            practitioner.display_name,
         )
     assert not Transcript.objects.exists()
-    assert not [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()], "left behind"
+    assert not stored_files(media_root), "left behind"
 
 
 def test_a_missing_file_is_named(agency, practitioner):
@@ -209,13 +217,10 @@ def test_a_zip_of_recordings_becomes_one_session_per_recording(
         ("__MACOSX/clinic/._week2.mp3", b"resource fork"),
         (".DS_Store", b"finder"),
     )
-    lines = run(
+    lines = import_for(
+        practitioner,
         files("visits.zip", archive),
         files("week3.wav", tone_wav(1)),
-        "--agency",
-        agency.slug,
-        "--practitioner",
-        practitioner.display_name,
     )
     ids = [int(LINE.match(line).group(1)) for line in lines]
     sessions = [Transcript.objects.get(pk=pk) for pk in ids]
@@ -224,8 +229,7 @@ def test_a_zip_of_recordings_becomes_one_session_per_recording(
         ("week2", "week2.mp3", pytest.approx(5.2, abs=0.06)),
         ("week3", "week3.wav", 1.0),
     ]
-    stored = [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()]
-    assert len(stored) == 3
+    assert len(stored_files(media_root)) == 3
     assert stored_bytes(sessions[0]) == tone_wav(2)
 
 
@@ -248,39 +252,27 @@ def test_a_bad_zip_of_recordings_saves_nothing(
     files, agency, practitioner, media_root, entries, message
 ):
     with pytest.raises(CommandError, match=re.escape(message)):
-        run(
+        import_for(
+            practitioner,
             files("first.wav", tone_wav(1)),
             files("visits.zip", zipped(*entries)),
-            "--agency",
-            agency.slug,
-            "--practitioner",
-            practitioner.display_name,
         )
     assert not Transcript.objects.exists()
-    assert not [p for p in media_root.joinpath("audio").rglob("*") if p.is_file()], "left behind"
+    assert not stored_files(media_root), "left behind"
 
 
 def test_a_file_named_zip_that_is_not_one_is_refused(files, agency, practitioner, media_root):
     with pytest.raises(CommandError, match="visits.zip: this is not a valid zip archive"):
-        run(
+        import_for(
+            practitioner,
             files("visits.zip", tone_wav(1)),
-            "--agency",
-            agency.slug,
-            "--practitioner",
-            practitioner.display_name,
         )
     assert not Transcript.objects.exists()
 
 
 def test_the_limits_of_a_zip_of_recordings(files, agency, practitioner, media_root, settings):
     def attempt(archive: bytes) -> None:
-        run(
-            files("visits.zip", archive),
-            "--agency",
-            agency.slug,
-            "--practitioner",
-            practitioner.display_name,
-        )
+        import_for(practitioner, files("visits.zip", archive))
 
     three = zipped(*((f"w{n}.wav", tone_wav(1)) for n in range(3)))
     settings.MI_UPLOAD_MAX_FILES = 2
