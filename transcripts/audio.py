@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 
 from transcripts.filetypes import AUDIO_EXTENSIONS, audio_kind
-from transcripts.parsers.archive import archive_entries, copy_entry, megabytes, open_zip
+from transcripts.parsers.archive import archive_entries, megabytes, open_zip, unpack
 from transcripts.parsers.base import ParseError
 
 _ACCEPTED = ", ".join(f".{extension}" for extension in AUDIO_EXTENSIONS)
@@ -143,14 +143,21 @@ def _unpacked(file: File, name: str, stack: ExitStack) -> list[File]:
     try:
         file.seek(0)
         archive = stack.enter_context(open_zip(file, name, limit=total_limit))
-        unpacked = []
-        for entry_name, info in archive_entries(
+        entries = archive_entries(
             archive, name, AUDIO_EXTENSIONS, what="recording", per_file=per_file
-        ):
-            target = stack.enter_context(tempfile.TemporaryFile())  # noqa: SIM115 (the stack closes it)
-            copy_entry(archive, info, entry_name, target, per_file)
-            target.seek(0)
-            unpacked.append(File(target, name=entry_name))
+        )
+        unpacked = unpack(
+            archive,
+            name,
+            entries,
+            per_file=per_file,
+            total=total_limit,
+            target=lambda: stack.enter_context(tempfile.TemporaryFile()),  # noqa: SIM115 (the stack closes it)
+        )
     except ParseError as exc:
         raise ValidationError(str(exc)) from exc
-    return unpacked
+    recordings = []
+    for entry_name, target in unpacked:
+        target.seek(0)
+        recordings.append(File(target, name=entry_name))
+    return recordings

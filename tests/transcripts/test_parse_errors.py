@@ -129,3 +129,16 @@ def test_the_error_keeps_file_line_and_reason_apart():
     error = error_for("bad-times.vtt")
     assert (error.filename, error.line) == ("bad-times.vtt", 6)
     assert error.reason.startswith("malformed cue time")
+
+
+def damaged(name: str, content: bytes) -> bytes:
+    """A zip of one deflated entry whose compressed bytes are overwritten."""
+    data = bytearray(zipped({name: content}))
+    start = 30 + len(name)  # the entry's data follows its local header
+    data[start : start + 8] = b"\xff" * 8
+    return bytes(data)
+
+
+def test_a_damaged_entry_is_named_as_unreadable():
+    error = error_for("broken.zip", damaged("a.txt", b"T: How are you today?\nC: Fine.\n" * 50))
+    assert str(error) == "broken.zip/a.txt: the entry cannot be read from the archive"

@@ -326,3 +326,15 @@ def test_the_list_shows_a_recording_alone_by_its_length(
     page = client_for(supervisor).get(reverse("transcripts:list")).content.decode()
     assert "recording 45:12" in page
     assert '<td class="text-end">6</td>' in page
+
+
+def test_a_damaged_recording_in_a_zip_is_named_and_nothing_saved(files, practitioner, media_root):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("a.wav", tone_wav(2))
+    data = bytearray(buffer.getvalue())
+    data[30 + len("a.wav") : 30 + len("a.wav") + 8] = b"\xff" * 8
+    with pytest.raises(CommandError, match="visits.zip/a.wav: the entry cannot be read"):
+        import_for(practitioner, files("visits.zip", bytes(data)))
+    assert not Transcript.objects.exists()
+    assert not stored_files(media_root), "left behind"

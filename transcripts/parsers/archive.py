@@ -11,8 +11,8 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Collection
-from typing import BinaryIO
+from collections.abc import Callable, Collection
+from typing import BinaryIO, TypeVar
 
 from django.conf import settings
 
@@ -30,6 +30,7 @@ _ZIP_ERRORS = (
 )
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _CHUNK = 1 << 20
+T = TypeVar("T", bound=BinaryIO)
 
 
 def megabytes(size: int) -> str:
@@ -103,24 +104,54 @@ def archive_entries(
     return entries
 
 
-def copy_entry(
+def _copy_entry(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, target: BinaryIO, per_file: int
 ) -> int:
     """Copy one entry into ``target``; the bytes copied. Its real size is checked as it is
     read, whatever the archive declared."""
     copied = 0
     try:
-        with archive.open(info) as handle:
-            while chunk := handle.read(min(_CHUNK, per_file + 1 - copied)):
-                copied += len(chunk)
-                if copied > per_file:
-                    raise ParseError(
-                        f"the file is larger than {megabytes(per_file)}", filename=name
-                    )
-                target.write(chunk)
+        handle = archive.open(info)
     except _ZIP_ERRORS as exc:
         raise ParseError("the entry cannot be read from the archive", filename=name) from exc
-    return copied
+    with handle:
+        while True:
+            try:
+                chunk = handle.read(min(_CHUNK, per_file + 1 - copied))
+            except _ZIP_ERRORS as exc:
+                raise ParseError(
+                    "the entry cannot be read from the archive", filename=name
+                ) from exc
+            if not chunk:
+                return copied
+            copied += len(chunk)
+            if copied > per_file:
+                raise ParseError(f"the file is larger than {megabytes(per_file)}", filename=name)
+            target.write(chunk)
+
+
+def unpack(
+    archive: zipfile.ZipFile,
+    filename: str,
+    entries: list[tuple[str, zipfile.ZipInfo]],
+    *,
+    per_file: int,
+    total: int,
+    target: Callable[[], T],
+) -> list[tuple[str, T]]:
+    """(name, target) of each entry copied into a new ``target()`` (a binary file), its real
+    size checked as it is read: each at most ``per_file`` bytes, all at most ``total``."""
+    unpacked = []
+    expanded = 0
+    for name, info in entries:
+        into = target()
+        expanded += _copy_entry(archive, info, name, into, per_file)
+        if expanded > total:
+            raise ParseError(
+                f"the archive expands to more than {megabytes(total)}", filename=filename
+            )
+        unpacked.append((name, into))
+    return unpacked
 
 
 def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tuple[str, bytes]]:
@@ -128,17 +159,17 @@ def expand(data: bytes, filename: str, extensions: Collection[str]) -> list[tupl
     anything in it that is not a transcript file fails the whole archive."""
     archive = open_zip(data, filename)
     per_file = settings.MI_TRANSCRIPT_MAX_BYTES
-    contents: list[tuple[str, bytes]] = []
-    expanded = 0
-    for name, info in archive_entries(
+    entries = archive_entries(
         archive, filename, extensions, what="transcript file", per_file=per_file
-    ):
-        buffer = io.BytesIO()
-        expanded += copy_entry(archive, info, name, buffer, per_file)
-        if expanded > settings.MI_ZIP_MAX_EXPANDED_BYTES:
-            raise ParseError(
-                f"the archive expands to more than {megabytes(settings.MI_ZIP_MAX_EXPANDED_BYTES)}",
-                filename=filename,
-            )
-        contents.append((name, buffer.getvalue()))
-    return contents
+    )
+    return [
+        (name, buffer.getvalue())
+        for name, buffer in unpack(
+            archive,
+            filename,
+            entries,
+            per_file=per_file,
+            total=settings.MI_ZIP_MAX_EXPANDED_BYTES,
+            target=io.BytesIO,
+        )
+    ]
