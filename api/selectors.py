@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
 from accounts.models import Agency, Practitioner
 from coding.models import (
@@ -16,7 +16,8 @@ from coding.models import (
     UtteranceCode,
 )
 from coding.selectors import coding_results, notes_shown, scheme_layout, schemes_for
-from transcripts.models import SpeakerRole, Transcript, Utterance
+from transcripts.models import Transcript, Utterance
+from transcripts.selectors import with_speaker_counts
 
 
 def _named(pk: int | None, name: str | None) -> dict[str, Any] | None:
@@ -77,13 +78,7 @@ def transcript_detail(transcript: Transcript) -> dict[str, Any]:
 
 def imported_rows(transcripts: QuerySet[Transcript]) -> list[dict[str, Any]]:
     """What ``import_transcripts`` prints of each new transcript, as fields."""
-    counted = transcripts.annotate(
-        total=Count("utterances"),
-        practitioner_turns=Count(
-            "utterances", filter=Q(utterances__speaker_role=SpeakerRole.PRACTITIONER)
-        ),
-        client_turns=Count("utterances", filter=Q(utterances__speaker_role=SpeakerRole.CLIENT)),
-    ).order_by("pk")
+    counted = with_speaker_counts(transcripts).order_by("pk")
     return [
         {
             "id": t.pk,

@@ -7,11 +7,11 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
-from django.db.models import Count, Q
 
-from transcripts.models import SpeakerRole, Transcript
+from transcripts.models import Transcript
 from transcripts.parsers import ParseError, parse_upload
 from transcripts.parsers.base import ParsedTranscript
+from transcripts.selectors import with_speaker_counts
 from transcripts.speakers import labels_in_both
 
 
@@ -37,13 +37,7 @@ def add_speaker_arguments(parser: CommandParser) -> None:
 
 def count_lines(transcripts: list[Transcript]) -> list[str]:
     """``transcript <id>: <n> utterances (<p> practitioner, <c> client)`` for each, in order."""
-    counted = Transcript.objects.filter(pk__in=[t.pk for t in transcripts]).annotate(
-        total=Count("utterances"),
-        practitioner_turns=Count(
-            "utterances", filter=Q(utterances__speaker_role=SpeakerRole.PRACTITIONER)
-        ),
-        client_turns=Count("utterances", filter=Q(utterances__speaker_role=SpeakerRole.CLIENT)),
-    )
+    counted = with_speaker_counts(Transcript.objects.filter(pk__in=[t.pk for t in transcripts]))
     by_id = {transcript.pk: transcript for transcript in counted}
     return [
         f"transcript {row.pk}: {row.total} utterances "

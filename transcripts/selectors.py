@@ -8,11 +8,12 @@ from django.db.models import (
     Count,
     Max,
     Min,
+    Q,
     QuerySet,
 )
 
 from accounts.models import Practitioner, Team
-from transcripts.models import SourceFormat, Transcript, Utterance
+from transcripts.models import SourceFormat, SpeakerRole, Transcript, Utterance
 
 
 def coding_has_begun(transcript: Transcript) -> bool:
@@ -20,6 +21,18 @@ def coding_has_begun(transcript: Transcript) -> bool:
 
     Codings point at their transcript (coding/models.py); this asks only whether any does."""
     return transcript.codings.exists()
+
+
+def with_speaker_counts(transcripts: QuerySet[Transcript]) -> QuerySet[Transcript]:
+    """``transcripts`` annotated with ``total`` (utterances), ``practitioner_turns`` and
+    ``client_turns``: what the import commands print and the API answers of each."""
+    return transcripts.annotate(
+        total=Count("utterances"),
+        practitioner_turns=Count(
+            "utterances", filter=Q(utterances__speaker_role=SpeakerRole.PRACTITIONER)
+        ),
+        client_turns=Count("utterances", filter=Q(utterances__speaker_role=SpeakerRole.CLIENT)),
+    )
 
 
 def utterances_in_use(transcript: Transcript) -> bool:
